@@ -1,0 +1,2 @@
+//! ferrospec binary
+fn main() {}

@@ -1,0 +1,75 @@
+//! Everything that touches `serde_yaml`: `inspec.yml` metadata and YAML control files.
+//! `serde_yaml` is deprecated upstream; keeping it in this module makes a swap a local change.
+
+mod control;
+mod metadata;
+mod one_or_many;
+
+pub(crate) use control::parse_control_file;
+pub(crate) use metadata::parse_metadata;
+
+use crate::diagnostic::Diagnostic;
+use crate::source::{SourceFile, Span};
+use crate::value::Value;
+
+/// Turns a `serde_yaml` error into a diagnostic at its location.
+pub(crate) fn yaml_diagnostic(source: &SourceFile, err: &serde_yaml::Error) -> Diagnostic {
+    let offset = err.location().map_or(source.text().len(), |l| l.index());
+    let message = err.to_string();
+    // serde_yaml appends " at line L column C"; the snippet shows that already.
+    let message = match message.find(" at line ") {
+        Some(i) => message[..i].to_owned(),
+        None => message,
+    };
+    let span = token_span(source.text(), offset);
+    Diagnostic::new(source, span, message)
+}
+
+/// The span of the word at `offset`, for a caret under a whole key or value.
+pub(crate) fn token_span(text: &str, offset: usize) -> Span {
+    let offset = offset.min(text.len());
+    let rest = &text[offset..];
+    let len = rest
+        .find(|c: char| c.is_whitespace() || c == ':' || c == ',' || c == ']' || c == '}')
+        .unwrap_or(rest.len());
+    Span::new(offset, offset + len)
+}
+
+/// Converts a YAML value to a [`Value`]; `!regex 'src'` becomes a regular expression.
+pub(crate) fn to_value(v: &serde_yaml::Value) -> Value {
+    match v {
+        serde_yaml::Value::Null => Value::Null,
+        serde_yaml::Value::Bool(b) => Value::Bool(*b),
+        serde_yaml::Value::Number(n) => n
+            .as_i64()
+            .map_or_else(|| Value::Float(n.as_f64().unwrap_or(f64::NAN)), Value::Int),
+        serde_yaml::Value::String(s) => Value::String(s.clone()),
+        serde_yaml::Value::Sequence(s) => Value::Array(s.iter().map(to_value).collect()),
+        serde_yaml::Value::Mapping(m) => Value::Map(
+            m.iter()
+                .map(|(k, v)| (scalar_text(k), to_value(v)))
+                .collect(),
+        ),
+        serde_yaml::Value::Tagged(t) => {
+            if t.tag == "regex" {
+                Value::Regex(scalar_text(&t.value))
+            } else {
+                to_value(&t.value)
+            }
+        }
+    }
+}
+
+/// The text of a scalar key (numbers and booleans as written).
+pub(crate) fn scalar_text(v: &serde_yaml::Value) -> String {
+    match v {
+        serde_yaml::Value::String(s) => s.clone(),
+        serde_yaml::Value::Null => String::new(),
+        serde_yaml::Value::Bool(b) => b.to_string(),
+        serde_yaml::Value::Number(n) => n.to_string(),
+        other => serde_yaml::to_string(other)
+            .unwrap_or_default()
+            .trim()
+            .to_owned(),
+    }
+}

@@ -1,0 +1,12 @@
+//! The engine of ferrospec: the [`Host`](host::Host) interface and its implementations, the
+//! resources, the matchers, and the executor that runs a profile into a `RunReport`.
+//!
+//! Nothing here prints; reporters live in `ferrospec-report`.
+
+pub mod executor;
+pub mod host;
+pub mod matcher;
+pub mod resource;
+
+pub use executor::{ExecOptions, execute};
+pub use resource::Registry;
