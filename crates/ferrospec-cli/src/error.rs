@@ -1,0 +1,34 @@
+//! The top-level error of the command: every library error, plus usage errors.
+
+use ferrospec_core::LoadErrors;
+
+/// Why `ferrospec` stopped before finishing a run.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum CliError {
+    /// Bad arguments.
+    #[error("{0}")]
+    Usage(String),
+    /// Profiles or control files did not load; rendered as diagnostics.
+    #[error(transparent)]
+    Load(#[from] LoadErrors),
+    /// The run could not start (a required input, a bad filter).
+    #[error(transparent)]
+    Exec(#[from] ferrospec_resources::executor::ExecError),
+    /// A report could not be written.
+    #[error("cannot write the {format} report to `{path}`")]
+    WriteReport {
+        /// Reporter.
+        format: String,
+        /// Where.
+        path: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A reporter failed.
+    #[error(transparent)]
+    Report(#[from] ferrospec_report::ReportError),
+    /// A fixture host could not be loaded.
+    #[error("cannot load the test host")]
+    Fixture(#[source] std::io::Error),
+}
