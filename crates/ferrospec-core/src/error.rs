@@ -72,7 +72,7 @@ impl LoadError {
 
 /// Every error found while loading; a load reports all files' errors at once.
 #[derive(Debug, thiserror::Error)]
-#[error("{} error(s) while loading `{location}`", errors.len())]
+#[error("could not load `{location}`: {} error{}", errors.len(), if errors.len() == 1 { "" } else { "s" })]
 pub struct LoadErrors {
     /// What was being loaded.
     pub location: String,

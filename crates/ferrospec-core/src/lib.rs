@@ -15,6 +15,6 @@ mod yaml;
 
 pub use diagnostic::Diagnostic;
 pub use error::{LoadError, LoadErrorKind, LoadErrors};
-pub use loader::{ProfileFiles, Vocabulary, load_control_file, load_profile};
+pub use loader::{ProfileFiles, Vocabulary, load_control_file, load_profile, natural_cmp};
 pub use source::{SourceFile, Span};
 pub use value::Value;

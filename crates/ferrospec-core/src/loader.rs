@@ -151,6 +151,40 @@ impl ProfileFiles {
     }
 }
 
+/// Orders names with their digit runs compared as numbers, so `docker-1.5.yml` comes before
+/// `docker-1.10.yml`.
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    fn chunks(s: &str) -> Vec<(bool, &str)> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        let bytes = s.as_bytes();
+        for i in 1..=bytes.len() {
+            if i == bytes.len() || bytes[i].is_ascii_digit() != bytes[start].is_ascii_digit() {
+                out.push((bytes[start].is_ascii_digit(), &s[start..i]));
+                start = i;
+            }
+        }
+        out
+    }
+    let (ca, cb) = (chunks(a), chunks(b));
+    for (x, y) in ca.iter().zip(cb.iter()) {
+        let ord = match (x, y) {
+            ((true, x), (true, y)) => {
+                let (tx, ty) = (x.trim_start_matches('0'), y.trim_start_matches('0'));
+                tx.len()
+                    .cmp(&ty.len())
+                    .then_with(|| tx.cmp(ty))
+                    .then_with(|| x.len().cmp(&y.len()))
+            }
+            ((_, x), (_, y)) => x.cmp(y),
+        };
+        if ord != std::cmp::Ordering::Equal {
+            return ord;
+        }
+    }
+    ca.len().cmp(&cb.len())
+}
+
 fn source_of(f: &ProfileFile) -> Result<SourceFile, LoadError> {
     match String::from_utf8(f.bytes.clone()) {
         Ok(text) => Ok(SourceFile::new(f.display_path.clone(), text)),
@@ -348,4 +382,29 @@ fn check_refs_in(src: &SourceFile, text: &str, known: &[&str]) -> Result<(), Loa
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn natural_order_compares_numbers() {
+        let mut v = vec![
+            "controls/docker-1.10.yml",
+            "controls/docker-1.5.yml",
+            "controls/docker-1.13.yml",
+            "controls/a.yml",
+        ];
+        v.sort_by(|a, b| natural_cmp(a, b));
+        assert_eq!(
+            v,
+            [
+                "controls/a.yml",
+                "controls/docker-1.5.yml",
+                "controls/docker-1.10.yml",
+                "controls/docker-1.13.yml"
+            ]
+        );
+    }
 }

@@ -80,9 +80,18 @@ struct ResourceName(String);
 
 impl<'de> Deserialize<'de> for ResourceName {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        check_name("resource", &s, |n| &n.resources).map_err(de::Error::custom)?;
-        Ok(Self(s))
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = ResourceName;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a resource name")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<ResourceName, E> {
+                check_name("resource", s, |n| &n.resources).map_err(E::custom)?;
+                Ok(ResourceName(s.to_owned()))
+            }
+        }
+        d.deserialize_str(V)
     }
 }
 
@@ -91,22 +100,42 @@ struct ImpactSpec(f64);
 
 impl<'de> Deserialize<'de> for ImpactSpec {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let v = serde_yaml::Value::deserialize(d)?;
-        let n = match &v {
-            serde_yaml::Value::Number(n) => n.as_f64(),
-            serde_yaml::Value::String(s) => parse_impact_name(s).or_else(|| s.parse().ok()),
-            _ => None,
-        };
-        match n {
-            Some(n) if (0.0..=1.0).contains(&n) => Ok(Self(n)),
-            Some(n) => Err(de::Error::custom(format!(
-                "impact {n} is out of range, expected a number from 0.0 to 1.0"
-            ))),
-            None => Err(de::Error::custom(format!(
-                "invalid impact `{}`, expected a number from 0.0 to 1.0 or one of `none`, `low`, `medium`, `high`, `critical`",
-                scalar_text(&v)
-            ))),
+        struct V;
+        fn ranged<E: de::Error>(n: f64) -> Result<ImpactSpec, E> {
+            if (0.0..=1.0).contains(&n) {
+                Ok(ImpactSpec(n))
+            } else {
+                Err(E::custom(format!(
+                    "impact {n} is out of range, expected a number from 0.0 to 1.0"
+                )))
+            }
         }
+        impl Visitor<'_> for V {
+            type Value = ImpactSpec;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a number from 0.0 to 1.0 or one of `none`, `low`, `medium`, `high`, `critical`")
+            }
+            fn visit_f64<E: de::Error>(self, n: f64) -> Result<ImpactSpec, E> {
+                ranged(n)
+            }
+            #[allow(clippy::cast_precision_loss)]
+            fn visit_i64<E: de::Error>(self, n: i64) -> Result<ImpactSpec, E> {
+                ranged(n as f64)
+            }
+            #[allow(clippy::cast_precision_loss)]
+            fn visit_u64<E: de::Error>(self, n: u64) -> Result<ImpactSpec, E> {
+                ranged(n as f64)
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<ImpactSpec, E> {
+                match parse_impact_name(s).or_else(|| s.parse().ok()) {
+                    Some(n) => ranged(n),
+                    None => Err(E::custom(format!(
+                        "invalid impact `{s}`, expected a number from 0.0 to 1.0 or one of `none`, `low`, `medium`, `high`, `critical`"
+                    ))),
+                }
+            }
+        }
+        d.deserialize_any(V)
     }
 }
 
@@ -549,13 +578,8 @@ fn convert(
     line: usize,
     multi: bool,
 ) -> Result<Control, Diagnostic> {
-    let e = |m: String| {
-        err_at(
-            source,
-            line,
-            format!("control `{}`: {m}", spec_id(source, line)),
-        )
-    };
+    let id = spec_id(source, line);
+    let e = |m: String| err_near(source, line, &m, &format!("control `{id}`: {m}"));
     let mut descriptions = Vec::new();
     if let Some(d) = &spec.desc {
         descriptions.push(Description {
@@ -649,6 +673,21 @@ fn convert(
     };
     check_references(source, &control, line)?;
     Ok(control)
+}
+
+/// Points at the first key the message names (`` `should_not` ``), after the control's line;
+/// else at the control's `id` line.
+fn err_near(source: &SourceFile, line: usize, hint: &str, message: &str) -> Diagnostic {
+    let from = source.line_start(line.saturating_sub(1)).unwrap_or(0);
+    let keys: Vec<&str> = hint.split('`').skip(1).step_by(2).collect();
+    for key in keys.iter().rev() {
+        let needle = format!("{key}:");
+        if let Some(i) = source.text()[from..].find(&needle) {
+            let start = from + i;
+            return Diagnostic::new(source, Span::new(start, start + key.len()), message);
+        }
+    }
+    err_at(source, line, message)
 }
 
 fn spec_id(source: &SourceFile, line: usize) -> String {

@@ -1,0 +1,1 @@
+//! Live tests against this machine's kernel (placeholder until written).

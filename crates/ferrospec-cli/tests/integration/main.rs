@@ -1,0 +1,8 @@
+//! End-to-end tests of the `ferrospec` binary: fixture hosts, error messages, bundled data, and
+//! live tests against this machine's kernel.
+
+mod bundled;
+mod live;
+mod test;
+mod verdicts;
+mod yaml_errors;
