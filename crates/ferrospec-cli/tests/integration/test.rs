@@ -15,7 +15,6 @@ pub(crate) fn repo() -> PathBuf {
 #[must_use]
 pub(crate) struct Test {
     args: Vec<String>,
-    envs: Vec<(String, String)>,
     status: i32,
 }
 
@@ -23,18 +22,12 @@ impl Test {
     pub(crate) fn new() -> Self {
         Self {
             args: vec![],
-            envs: vec![],
             status: 0,
         }
     }
 
     pub(crate) fn args(mut self, args: &[&str]) -> Self {
         self.args.extend(args.iter().map(|s| (*s).to_owned()));
-        self
-    }
-
-    pub(crate) fn env(mut self, k: &str, v: &str) -> Self {
-        self.envs.push((k.to_owned(), v.to_owned()));
         self
     }
 
@@ -48,7 +41,6 @@ impl Test {
     pub(crate) fn run(self) -> Output {
         let out = Command::new(env!("CARGO_BIN_EXE_ferrospec"))
             .args(&self.args)
-            .envs(self.envs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .current_dir(repo())
             .output()
             .expect("run ferrospec");
