@@ -14,6 +14,7 @@
 //!      ×  Auditd Rules lines is expected to include "-w /usr/bin/docker"
 //!      expected ["No rules"] to include "-w /usr/bin/docker"
 //!
+//!
 //! Profile Summary: 1 successful control, 1 control failure, 0 controls skipped
 //! Test Summary: 2 successful, 1 failure, 0 skipped
 //! ```
@@ -132,6 +133,10 @@ impl Cli {
             if results == 0 {
                 let message = indent_lines("No tests executed.", 5);
                 self.line(&message);
+            } else {
+                // InSpec closes the control list with a blank line, and writes another before
+                // the summaries: the double blank line is InSpec's.
+                self.line("");
             }
         }
         self.line("");
@@ -345,6 +350,7 @@ mod tests {
             "\nProfile: p\nVersion: (not specified)\n\n\
              \x1b[38;5;41m  ✔  c-1: Title\x1b[0m\n\
              \x1b[38;5;41m     ✔  a is expected to eq 1\x1b[0m\n\
+             \n\
              \n\
              Profile Summary: \x1b[38;5;41m1 successful control\x1b[0m, \
              0 control failures, 0 controls skipped\n\
