@@ -1,0 +1,36 @@
+//! Errors of rendering a report: problems writing it out or with the caller's choice of
+//! format. A failed control is never an error here; it is data in the report.
+
+use std::io;
+
+/// Why a report could not be rendered.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// Writing to the destination failed (a closed pipe, a full disk).
+    #[error("cannot write the report")]
+    Io {
+        /// The cause.
+        #[source]
+        source: io::Error,
+    },
+    /// A format name that is not one of [`crate::Format::ALL`].
+    #[error("unknown reporter `{name}`, expected one of {}", expected_names())]
+    UnknownFormat {
+        /// The name given.
+        name: String,
+    },
+    /// A bug in a reporter.
+    #[error("internal error in the reporter, this is a bug in ferrospec: {message}")]
+    Internal {
+        /// What went wrong.
+        message: String,
+    },
+}
+
+fn expected_names() -> String {
+    let names: Vec<String> = crate::Format::ALL
+        .iter()
+        .map(|format| format!("`{}`", format.name()))
+        .collect();
+    names.join(", ")
+}
