@@ -62,9 +62,14 @@ impl Config {
                 Some((n, _)) => (n.to_owned(), Destination::Stdout),
                 None => (spec.clone(), Destination::Stdout),
             };
-            let format = Format::from_name(&name).ok_or_else(|| {
+            let format = Format::from_name(&name).map_err(|_| {
+                let known: Vec<String> = Format::ALL
+                    .iter()
+                    .map(|f| format!("`{}`", f.name()))
+                    .collect();
                 CliError::Usage(format!(
-                    "`{name}` is not a valid reporter type, expected one of `cli`, `json`"
+                    "`{name}` is not a valid reporter type, expected one of {}",
+                    known.join(", ")
                 ))
             })?;
             reporters.push((format, dest));

@@ -4,7 +4,7 @@ use std::io::Write as _;
 use std::path::Path;
 
 use ferrospec_core::{ProfileFiles, load_profile};
-use ferrospec_report::{Format, RenderOptions, render};
+use ferrospec_report::{RenderOptions, render};
 use ferrospec_resources::host::{CachedHost, FixtureHost, Host, LocalHost, RootedHost};
 use ferrospec_resources::{ExecOptions, Registry, execute};
 
@@ -66,13 +66,15 @@ pub(crate) fn exec(config: &Config, out: &mut dyn std::io::Write) -> Result<i32,
                     color: config.color,
                 };
                 render(&report, *format, &opts, out)?;
-                out.flush().map_err(|e| CliError::Report(e.into()))?;
+                out.flush().map_err(|source| {
+                    CliError::Report(ferrospec_report::ReportError::Io { source })
+                })?;
             }
             Destination::File(path) => {
                 let mut buf = Vec::new();
                 render(&report, *format, &RenderOptions { color: false }, &mut buf)?;
                 write_atomically(path, &buf).map_err(|source| CliError::WriteReport {
-                    format: format!("{format:?}").to_lowercase(),
+                    format: format.name().to_owned(),
                     path: path.display().to_string(),
                     source,
                 })?;
@@ -114,13 +116,4 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         let _ = std::fs::remove_file(&tmp);
     }
     result
-}
-
-/// Kept for reporters that need the format's name.
-#[allow(dead_code)]
-fn format_name(f: Format) -> &'static str {
-    match f {
-        Format::Cli => "cli",
-        Format::Json => "json",
-    }
 }

@@ -37,7 +37,7 @@ pub struct ProfileFile {
 pub struct ProfileFiles {
     /// What it is, for messages (a path, or `docker-host (bundled)`).
     pub location: String,
-    /// The files, sorted by relative path.
+    /// The files, in natural order of their relative paths (`docker-1.5` before `docker-1.10`).
     pub files: Vec<ProfileFile>,
     /// True for a single control file run without a profile.
     pub single: bool,
@@ -113,6 +113,7 @@ impl ProfileFiles {
                 bytes,
             });
         }
+        files.sort_by(|a, b| natural_cmp(&a.rel_path, &b.rel_path));
         Ok(Self {
             location,
             files,
@@ -130,7 +131,7 @@ impl ProfileFiles {
                 bytes: text.as_bytes().to_vec(),
             })
             .collect();
-        files.sort_by(|a, b| a.rel_path.cmp(&b.rel_path));
+        files.sort_by(|a, b| natural_cmp(&a.rel_path, &b.rel_path));
         Self {
             location: location.to_owned(),
             files,

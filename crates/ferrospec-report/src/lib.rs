@@ -12,7 +12,6 @@
 
 // Clippy takes "InSpec" for a code identifier; the name is on every other line here.
 // Once `clippy.toml` lists it in `doc-valid-idents` this allow can go.
-#![allow(clippy::doc_markdown)]
 
 use std::fmt;
 use std::io;

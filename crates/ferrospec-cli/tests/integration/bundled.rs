@@ -47,7 +47,11 @@ fn no_control_id_is_named_in_rust() {
     assert!(ids.len() >= 9, "found {ids:?}");
     let mut hits = Vec::new();
     // Library and binary sources; tests may name the controls they check.
-    let mut stack: Vec<_> = std::fs::read_dir(repo().join("crates")).expect("crates/").filter_map(Result::ok).map(|e| e.path().join("src")).collect();
+    let mut stack: Vec<_> = std::fs::read_dir(repo().join("crates"))
+        .expect("crates/")
+        .filter_map(Result::ok)
+        .map(|e| e.path().join("src"))
+        .collect();
     while let Some(dir) = stack.pop() {
         for e in std::fs::read_dir(&dir)
             .into_iter()

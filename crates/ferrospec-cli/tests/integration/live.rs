@@ -17,13 +17,34 @@ static KERNEL: Mutex<()> = Mutex::new(());
 
 const AUDITCTL: &str = "/sbin/auditctl";
 const RULES_FILE: &str = "/etc/audit/rules.d/zz-ferrospec-live.rules";
-const FILES: &[&str] = &["/usr/bin/docker", "/etc/default/docker", "/etc/docker/daemon.json", "/usr/bin/docker-containerd", "/usr/bin/docker-runc", "/lib/systemd/system/docker.service", "/lib/systemd/system/docker.socket"];
+const FILES: &[&str] = &[
+    "/usr/bin/docker",
+    "/etc/default/docker",
+    "/etc/docker/daemon.json",
+    "/usr/bin/docker-containerd",
+    "/usr/bin/docker-runc",
+    "/lib/systemd/system/docker.service",
+    "/lib/systemd/system/docker.socket",
+];
 const DIRS: &[&str] = &["/var/lib/docker", "/etc/docker"];
 /// The audited paths, in control order (docker-1.5 … docker-1.13).
-const AUDITED: &[&str] = &["/usr/bin/docker", "/var/lib/docker", "/etc/docker", "/lib/systemd/system/docker.service", "/lib/systemd/system/docker.socket", "/etc/default/docker", "/etc/docker/daemon.json", "/usr/bin/docker-containerd", "/usr/bin/docker-runc"];
+const AUDITED: &[&str] = &[
+    "/usr/bin/docker",
+    "/var/lib/docker",
+    "/etc/docker",
+    "/lib/systemd/system/docker.service",
+    "/lib/systemd/system/docker.socket",
+    "/etc/default/docker",
+    "/etc/docker/daemon.json",
+    "/usr/bin/docker-containerd",
+    "/usr/bin/docker-runc",
+];
 
 fn is_root() -> bool {
-    Command::new("id").arg("-u").output().is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
 }
 
 /// `None` when the test may run; `Some(reason)` when it must be skipped.
@@ -32,7 +53,11 @@ fn unavailable() -> Option<String> {
         "not root"
     } else if !Path::new(AUDITCTL).exists() {
         "auditctl is not installed"
-    } else if !Command::new(AUDITCTL).arg("-l").output().is_ok_and(|o| o.status.success()) {
+    } else if !Command::new(AUDITCTL)
+        .arg("-l")
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
         "auditctl -l fails (no audit support in this kernel or container)"
     } else {
         return None;
@@ -46,18 +71,35 @@ fn unavailable() -> Option<String> {
 }
 
 fn auditctl(args: &[&str]) {
-    let out = Command::new(AUDITCTL).args(args).output().expect("run auditctl");
-    assert!(out.status.success(), "auditctl {}: {}", args.join(" "), String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(AUDITCTL)
+        .args(args)
+        .output()
+        .expect("run auditctl");
+    assert!(
+        out.status.success(),
+        "auditctl {}: {}",
+        args.join(" "),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn loaded_rules() -> Vec<String> {
-    let out = Command::new(AUDITCTL).arg("-l").output().expect("auditctl -l");
-    String::from_utf8_lossy(&out.stdout).lines().filter(|l| *l != "No rules" && !l.trim().is_empty()).map(str::to_owned).collect()
+    let out = Command::new(AUDITCTL)
+        .arg("-l")
+        .output()
+        .expect("auditctl -l");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| *l != "No rules" && !l.trim().is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 /// Splits a rule line as a shell would for the simple quoting auditctl prints.
 fn words(line: &str) -> Vec<String> {
-    line.split_whitespace().map(|w| w.trim_matches('"').to_owned()).collect()
+    line.split_whitespace()
+        .map(|w| w.trim_matches('"').to_owned())
+        .collect()
 }
 
 /// Everything the live tests change, put back on drop (also when an assertion fails).
@@ -70,10 +112,17 @@ struct Sandbox {
 
 impl Sandbox {
     fn new() -> Self {
-        let lock = KERNEL.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let lock = KERNEL
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let mut saved_files = BTreeMap::new();
         saved_files.insert(PathBuf::from(RULES_FILE), std::fs::read(RULES_FILE).ok());
-        let mut sb = Sandbox { _lock: lock, saved_rules: loaded_rules(), saved_files, created: vec![] };
+        let mut sb = Sandbox {
+            _lock: lock,
+            saved_rules: loaded_rules(),
+            saved_files,
+            created: vec![],
+        };
         for d in DIRS {
             sb.ensure(Path::new(d), true);
         }
@@ -130,7 +179,8 @@ impl Sandbox {
     }
 
     fn persist(&self, rules: &[String]) {
-        let mut text = String::from("# written by ferrospec's live tests; removed when they finish\n");
+        let mut text =
+            String::from("# written by ferrospec's live tests; removed when they finish\n");
         for r in rules {
             text.push_str(r);
             text.push('\n');
@@ -157,7 +207,11 @@ impl Drop for Sandbox {
             }
         }
         for p in self.created.iter().rev() {
-            let _ = if p.is_dir() { std::fs::remove_dir(p) } else { std::fs::remove_file(p) };
+            let _ = if p.is_dir() {
+                std::fs::remove_dir(p)
+            } else {
+                std::fs::remove_file(p)
+            };
         }
     }
 }
@@ -182,7 +236,10 @@ fn live_every_control_passes_when_rules_are_loaded_and_persisted() {
     }
     drop(sb);
     assert_eq!(loaded_rules(), before, "the kernel's rules were restored");
-    assert!(!Path::new(RULES_FILE).exists(), "the test rules file was removed");
+    assert!(
+        !Path::new(RULES_FILE).exists(),
+        "the test rules file was removed"
+    );
 }
 
 #[test]
@@ -211,10 +268,16 @@ fn live_each_failing_state_gets_its_verdict() {
     sb.load(&loaded);
     sb.persist(&persisted);
     let report = Test::new().args(&["exec"]).status(100).json();
-    let got: BTreeMap<String, String> = verdicts(&report).into_iter().map(|(id, v)| (id, format!("{} {}", v.status, v.messages))).collect();
+    let got: BTreeMap<String, String> = verdicts(&report)
+        .into_iter()
+        .map(|(id, v)| (id, format!("{} {}", v.status, v.messages)))
+        .collect();
     let expect = |id: &str, status: &str, text: &str| {
         let v = &got[id];
-        assert!(v.starts_with(status) && v.contains(text), "{id}: expected {status} mentioning `{text}`, got: {v}");
+        assert!(
+            v.starts_with(status) && v.contains(text),
+            "{id}: expected {status} mentioning `{text}`, got: {v}"
+        );
     };
     expect("docker-1.5", "failed", "/usr/bin/dockerd");
     expect("docker-1.6", "failed", "not persisted");
@@ -239,11 +302,25 @@ fn live_an_unprivileged_user_gets_errors_never_passes() {
     sb.load(&rules);
     sb.persist(&rules);
     let out = Command::new("setpriv")
-        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--", env!("CARGO_BIN_EXE_ferrospec"), "exec", "--reporter", "json"])
+        .args([
+            "--reuid=65534",
+            "--regid=65534",
+            "--clear-groups",
+            "--",
+            env!("CARGO_BIN_EXE_ferrospec"),
+            "exec",
+            "--reporter",
+            "json",
+        ])
         .current_dir("/")
         .output()
         .expect("run setpriv");
-    assert_eq!(out.status.code(), Some(100), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(100),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json report");
     for (id, v) in verdicts(&report) {
         assert_eq!(v.status, "error", "{id}: {v:?}");

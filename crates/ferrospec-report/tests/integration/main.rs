@@ -4,7 +4,6 @@
 // `allow-unwrap-in-tests` covers `#[test]` functions only, not the helpers they share here.
 #![allow(clippy::unwrap_used)]
 // Clippy takes "InSpec" for a code identifier (see `src/lib.rs`).
-#![allow(clippy::doc_markdown)]
 
 mod goldens;
 mod json_shape;
