@@ -3,6 +3,7 @@
 
 mod bundled;
 mod live;
+mod sandbox;
 mod test;
 mod verdicts;
 mod yaml_errors;
