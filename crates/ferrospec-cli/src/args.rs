@@ -51,6 +51,18 @@ pub(crate) struct ExecArgs {
     #[arg(long, num_args = 1.., value_name = "NAME=VALUE")]
     pub(crate) input: Vec<String>,
 
+    /// Input files: flat YAML mappings of input names to values (below `--input` in priority).
+    #[arg(long, num_args = 1.., value_name = "FILE")]
+    pub(crate) input_file: Vec<PathBuf>,
+
+    /// Waiver files (YAML, JSON or CSV): control id → justification, run, expiration_date.
+    #[arg(long, num_args = 1.., value_name = "FILE")]
+    pub(crate) waiver_file: Vec<PathBuf>,
+
+    /// Exit 0 when controls are skipped and 1 when any fails, instead of 101 and 100.
+    #[arg(long)]
+    pub(crate) no_distinct_exit: bool,
+
     /// Never colour the output (colour is used only on a terminal, and never with NO_COLOR set).
     #[arg(long)]
     pub(crate) no_color: bool,

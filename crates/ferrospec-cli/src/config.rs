@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use ferrospec_core::Value;
+use ferrospec_core::waiver::{Waiver, read_waiver_file};
 use ferrospec_report::Format;
 
 use crate::args::ExecArgs;
@@ -40,6 +41,8 @@ pub(crate) struct Config {
     pub(crate) inputs: Vec<(String, Value)>,
     pub(crate) color: bool,
     pub(crate) timeout: Duration,
+    pub(crate) waivers: Vec<Waiver>,
+    pub(crate) distinct_exit: bool,
 }
 
 impl Config {
@@ -104,6 +107,13 @@ impl Config {
             }
         };
         let mut inputs = Vec::new();
+        for file in &a.input_file {
+            inputs.extend(ferrospec_core::read_input_file(file).map_err(CliError::Usage)?);
+        }
+        let mut waivers = Vec::new();
+        for file in &a.waiver_file {
+            waivers.extend(read_waiver_file(file)?);
+        }
         for pair in a.input {
             let pair = pair.trim_end_matches(',');
             let Some((name, value)) = pair.split_once('=') else {
@@ -127,6 +137,8 @@ impl Config {
             inputs,
             color: stdout_is_tty && !no_color_env && !a.no_color,
             timeout: Duration::from_secs(a.command_timeout.max(1)),
+            waivers,
+            distinct_exit: !a.no_distinct_exit,
         })
     }
 }

@@ -28,6 +28,9 @@ pub(crate) enum CliError {
     /// A reporter failed.
     #[error(transparent)]
     Report(#[from] ferrospec_report::ReportError),
+    /// A waiver file was refused.
+    #[error(transparent)]
+    Waiver(#[from] ferrospec_core::waiver::WaiverError),
     /// A fixture host could not be loaded.
     #[error("cannot load the test host")]
     Fixture(#[source] std::io::Error),

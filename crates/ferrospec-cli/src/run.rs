@@ -57,6 +57,8 @@ pub(crate) fn exec(config: &Config, out: &mut dyn std::io::Write) -> Result<i32,
         inputs: config.inputs.clone(),
         timeout: config.timeout,
         version: env!("CARGO_PKG_VERSION").to_owned(),
+        waivers: config.waivers.clone(),
+        today: None,
     };
     let report = execute(&profiles, &host, &opts)?;
     for (format, dest) in &config.reporters {
@@ -81,7 +83,10 @@ pub(crate) fn exec(config: &Config, out: &mut dyn std::io::Write) -> Result<i32,
             }
         }
     }
-    Ok(exit_code::for_counts(&report.counts()))
+    Ok(exit_code::for_counts(
+        &report.counts(),
+        config.distinct_exit,
+    ))
 }
 
 fn bundled_profile(name: &str) -> Result<ProfileFiles, CliError> {

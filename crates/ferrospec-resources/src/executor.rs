@@ -13,8 +13,9 @@ use ferrospec_core::model::{
 };
 use ferrospec_core::results::{
     ControlReport, InputReport, Platform, ProfileReport, ProfileStatus, ResultReport, RunReport,
-    Status,
+    Status, WaiverData,
 };
+use ferrospec_core::waiver::{Waiver, parse_date};
 
 use crate::host::Host;
 use crate::matcher::{self, Actual, MatchOutcome};
@@ -36,6 +37,10 @@ pub struct ExecOptions {
     pub timeout: Duration,
     /// ferrospec's version, for the report.
     pub version: String,
+    /// Waivers (`--waiver-file`).
+    pub waivers: Vec<Waiver>,
+    /// Today as days since 1970-01-01, for waiver expiry; `None` reads the clock.
+    pub today: Option<i64>,
 }
 
 impl Default for ExecOptions {
@@ -46,6 +51,8 @@ impl Default for ExecOptions {
             inputs: vec![],
             timeout: Duration::from_secs(10),
             version: String::new(),
+            waivers: vec![],
+            today: None,
         }
     }
 }
@@ -90,6 +97,7 @@ pub fn execute(
     let controls_filter = Filter::new(&opts.controls)?;
     let tags_filter = Filter::new(&opts.tags)?;
     let os = host.os();
+    let today = opts.today.unwrap_or_else(today_days);
     let mut report = RunReport {
         platform: Platform {
             name: os.name.clone(),
@@ -113,10 +121,27 @@ pub fn execute(
             if !selected(control, &controls_filter, &tags_filter) {
                 continue;
             }
-            let cr = match &unsupported {
+            let waiver = opts
+                .waivers
+                .iter()
+                .rev()
+                .find(|w| w.control_id == control.id);
+            let (waiver_data, waived_skip) =
+                waiver.map_or((None, false), |w| waiver_state(w, today));
+            let mut cr = match &unsupported {
                 Some(message) => skipped_control(control, message.clone(), None),
+                None if waived_skip => skipped_control(
+                    control,
+                    format!(
+                        "Skipped control due to waiver condition: {}",
+                        waiver.map_or("", |w| w.justification.as_str())
+                    ),
+                    None,
+                ),
                 None => run_control(control, &inputs, &ctx),
             };
+            cr.waiver_data = waiver_data;
+            mask_sensitive(&mut cr, profile, &inputs);
             pr.controls.push(cr);
         }
         if let Some(message) = unsupported {
@@ -343,6 +368,78 @@ fn unsupported_platform(profile: &Profile, os: &crate::host::OsInfo) -> Option<S
             profile.metadata.name, os.name, os.release
         )
     })
+}
+
+fn today_days() -> i64 {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    i64::try_from(secs / 86_400).unwrap_or(0)
+}
+
+/// InSpec's waiver semantics: an expired waiver is reported and the control runs; `run: false`
+/// keeps it from running; otherwise it runs and is reported as waived. Returns the data and
+/// whether the control is skipped.
+fn waiver_state(w: &Waiver, today: i64) -> (Option<WaiverData>, bool) {
+    let expired = w
+        .expiration_date
+        .as_deref()
+        .and_then(parse_date)
+        .is_some_and(|d| d < today);
+    let mut data = WaiverData {
+        justification: Some(w.justification.clone()),
+        run: w.run,
+        expiration_date: w.expiration_date.clone(),
+        skipped_due_to_waiver: false,
+        message: String::new(),
+    };
+    if expired {
+        data.message = format!(
+            "Waiver expired on {}, evaluating control normally",
+            w.expiration_date.as_deref().unwrap_or_default()
+        );
+        return (Some(data), false);
+    }
+    let skip = w.run == Some(false);
+    data.skipped_due_to_waiver = skip;
+    (Some(data), skip)
+}
+
+/// Replaces the values of sensitive inputs with `***` wherever a result shows them.
+fn mask_sensitive(cr: &mut ControlReport, profile: &Profile, inputs: &[(String, Value)]) {
+    let secrets: Vec<String> = profile
+        .inputs
+        .iter()
+        .filter(|d| d.sensitive)
+        .filter_map(|d| inputs.iter().find(|(n, _)| *n == d.name))
+        .map(|(_, v)| v.to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    if secrets.is_empty() {
+        return;
+    }
+    let mask = |s: &mut String| {
+        for secret in &secrets {
+            *s = s.replace(secret.as_str(), "***");
+        }
+    };
+    for r in &mut cr.results {
+        mask(&mut r.code_desc);
+        for field in [
+            &mut r.message,
+            &mut r.skip_message,
+            &mut r.resource,
+            &mut r.resource_params,
+            &mut r.resource_id,
+        ] {
+            if let Some(text) = field {
+                mask(text);
+            }
+        }
+    }
+    for d in &mut cr.descriptions {
+        mask(&mut d.data);
+    }
 }
 
 fn now_rfc3339() -> String {

@@ -73,3 +73,44 @@ pub(crate) fn scalar_text(v: &serde_yaml::Value) -> String {
             .to_owned(),
     }
 }
+
+/// A waiver file: control id → fields.
+pub(crate) fn parse_waivers(text: &str) -> Result<Vec<(String, Vec<(String, Value)>)>, String> {
+    if text.trim().is_empty() {
+        return Ok(vec![]);
+    }
+    let v: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| e.to_string())?;
+    let Some(m) = v.as_mapping() else {
+        return Err("expected a mapping of control ids".into());
+    };
+    let mut out = Vec::new();
+    for (k, fields) in m {
+        let id = scalar_text(k);
+        let Some(f) = fields.as_mapping() else {
+            return Err(format!(
+                "control `{id}`: expected a mapping with `justification`"
+            ));
+        };
+        out.push((
+            id,
+            f.iter()
+                .map(|(k, v)| (scalar_text(k), to_value(v)))
+                .collect(),
+        ));
+    }
+    Ok(out)
+}
+
+/// An input file: a flat mapping `name: value`.
+pub(crate) fn parse_input_file(text: &str) -> Result<Vec<(String, Value)>, String> {
+    if text.trim().is_empty() {
+        return Ok(vec![]);
+    }
+    let v: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| e.to_string())?;
+    let Some(m) = v.as_mapping() else {
+        return Err("expected a mapping of input names to values".into());
+    };
+    Ok(m.iter()
+        .map(|(k, v)| (scalar_text(k), to_value(v)))
+        .collect())
+}
