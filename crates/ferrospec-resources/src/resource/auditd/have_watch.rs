@@ -156,12 +156,16 @@ impl Finding<'_> {
                 let mut s = if found.is_empty() {
                     format!("watch it for one architecture only: {}", show_all(rules))
                 } else {
-                    format!(
-                        "watch it with permissions `{found}` only: {}; `{}` is needed, `{}` is missing",
+                    let missing = found.missing(spec.perms);
+                    let mut s = format!(
+                        "watch it with permissions `{found}` only: {}; `{}` is needed",
                         show_all(rules),
-                        spec.perms,
-                        found.missing(spec.perms)
-                    )
+                        spec.perms
+                    );
+                    if missing != spec.perms {
+                        s.push_str(&format!(", `{missing}` is missing"));
+                    }
+                    s
                 };
                 if *arch_only {
                     s.push_str(
@@ -325,6 +329,9 @@ pub(crate) fn evaluate(
         Some(p) if p.layout == PersistedLayout::Augenrules => {
             format!("the persisted rules ({RULES_DIR}/*.rules)")
         }
+        Some(p) if p.files.is_empty() => format!(
+            "the persisted rules (there is no {RULES_DIR}/*.rules file and no {AUDIT_RULES})"
+        ),
         _ => format!("the persisted rules ({AUDIT_RULES})"),
     };
     let loaded_name = "the loaded rules (`auditctl -l`)";
@@ -407,10 +414,16 @@ fn headline(
     persisted_ok: bool,
     source: Source,
 ) -> String {
+    let failing_of = |index: usize| findings.get(index).map(|(_, f)| *f);
     if source == Source::Both && loaded_ok && !persisted_ok {
-        return format!(
-            "{p} is watched by the loaded rules but not by the persisted rules, so the watch will be lost at the next reboot or rule reload"
-        );
+        return match failing_of(1).and_then(|f| gap(f, spec)) {
+            Some(gap) => format!(
+                "{p} is watched by the loaded rules, but the persisted rules watch it {gap}, so the watch will be narrowed at the next reboot or rule reload"
+            ),
+            None => format!(
+                "{p} is watched by the loaded rules but not by the persisted rules, so the watch will be lost at the next reboot or rule reload"
+            ),
+        };
     }
     if source == Source::Both && persisted_ok && !loaded_ok {
         let at = findings
@@ -426,8 +439,12 @@ fn headline(
                 _ => None,
             })
             .unwrap_or_default();
+        let loaded = match failing_of(0).and_then(|f| gap(f, spec)) {
+            Some(gap) => format!("the loaded rules watch it {gap}"),
+            None => "not by the loaded rules".to_owned(),
+        };
         return format!(
-            "{p} is watched by the persisted rules ({at}) but not by the loaded rules: the rules were changed on disk and auditd has not loaded them since, so nothing is recorded yet"
+            "{p} is watched by the persisted rules ({at}) but {loaded}: the rules were changed on disk and auditd has not loaded them since"
         );
     }
     let failing: Vec<&Finding<'_>> = findings
@@ -478,5 +495,23 @@ fn headline(
             "no audit rule watches {p}; only a near path is watched: `{}`",
             near.join("`, `")
         )
+    }
+}
+
+/// How a watch that exists falls short, after "watch it "; `None` when there is no watch.
+fn gap(finding: &Finding<'_>, spec: &WatchSpec) -> Option<String> {
+    match finding {
+        Finding::Narrow { found, .. } if found.is_empty() => {
+            Some("for one architecture only".to_owned())
+        }
+        Finding::Narrow { found, .. } => Some(format!(
+            "with permissions `{found}` only, while `{}` is needed",
+            spec.perms
+        )),
+        Finding::WrongKey(_) => Some(format!(
+            "without the key `{}`",
+            spec.key.as_deref().unwrap_or("")
+        )),
+        Finding::Present(_) | Finding::NotWatch(_) | Finding::Absent { .. } => None,
     }
 }

@@ -449,3 +449,1008 @@ impl Resource for AuditdResource {
         (name == "have_watch").then(|| self.have_watch(args))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::testing::MemHost;
+
+    /// InSpec's `test/fixtures/cmd/auditctl`.
+    const FIXTURE: &str = "\
+-a always,exit -F arch=b64 -S open,openat -F exit=-EACCES -F key=access
+-a always,exit -F arch=b32 -S open,openat -F exit=-EPERM -F key=access
+-a always,exit -F arch=b32 -S chmod,fchmod,fchmodat -F auid>=500 f24!=0 -F key=perm_mod
+-a always,exit -S all -F path=/usr/bin/chage -F perm=x -F auid>=1000 -F auid!=-1 -F key=privileged
+-a exit,always -S all -F path=/usr/bin/mount -F perm=x -F auid>=1000 -F auid!=-1 -F key=privileged
+-w /etc/ssh/sshd_config -p rwxa -k CFG_sshd_config
+-w /etc/sudoers -p wa
+-w /etc/private-keys -p x
+";
+
+    /// InSpec's `test/fixtures/cmd/auditctl-s`.
+    const STATUS: &str = "enabled 1\nflag 2\npid 547\nrate_limit 0\nbacklog_limit 8192\nlost 0\nbacklog 0\nloginuid_immutable 0 unlocked\n";
+
+    fn s(text: &str) -> Value {
+        Value::from(text)
+    }
+
+    fn arr(items: &[&str]) -> Value {
+        Value::Array(items.iter().map(|i| s(i)).collect())
+    }
+
+    fn map(pairs: &[(&str, Value)]) -> Value {
+        Value::Map(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), v.clone()))
+                .collect(),
+        )
+    }
+
+    fn source(name: &str) -> Vec<Value> {
+        vec![map(&[("source", s(name))])]
+    }
+
+    fn loaded_host(stdout: &str) -> MemHost {
+        MemHost::new()
+            .command("/sbin/auditctl -l", stdout, "", 0)
+            .command("/sbin/auditctl -s", STATUS, "", 0)
+    }
+
+    #[track_caller]
+    fn open(host: &MemHost, args: &[Value]) -> AuditdResource {
+        let ctx = Ctx {
+            host,
+            timeout: Duration::from_secs(5),
+        };
+        AuditdResource::open(args, &ctx).expect("arguments are valid")
+    }
+
+    #[track_caller]
+    fn value(r: &dyn Resource, method: &str, args: &[Value]) -> Value {
+        match r.call(method, args).expect("call works") {
+            Prop::Value(v) => v,
+            Prop::Resource(t) => panic!("expected a value, got the table {}", t.to_s()),
+        }
+    }
+
+    #[track_caller]
+    fn table(r: &dyn Resource, method: &str, args: &[Value]) -> Box<dyn Resource> {
+        match r.call(method, args).expect("call works") {
+            Prop::Resource(t) => t,
+            Prop::Value(v) => panic!("expected a table, got {}", v.inspect()),
+        }
+    }
+
+    #[track_caller]
+    fn failed(r: &AuditdResource) -> String {
+        match r.state() {
+            ResourceState::Failed(m) => m,
+            other => panic!("expected a failed resource, got {other:?}"),
+        }
+    }
+
+    #[track_caller]
+    fn have_watch(r: &AuditdResource, args: &[Value]) -> MatchOutcome {
+        r.matcher("have_watch", args)
+            .expect("auditd answers have_watch")
+            .expect("arguments are valid")
+    }
+
+    fn fixture() -> AuditdResource {
+        open(&loaded_host(FIXTURE), &[])
+    }
+
+    // --- InSpec's auditd_test.rb (inspec-semantics §9.2) ---
+
+    #[test]
+    fn lines_are_the_output_exactly() {
+        let r = fixture();
+        assert_eq!(r.state(), ResourceState::Ok);
+        assert_eq!(r.to_s(), "Auditd Rules");
+        let expected: Vec<&str> = FIXTURE.lines().collect();
+        assert_eq!(value(&r, "lines", &[]), arr(&expected));
+    }
+
+    #[test]
+    fn fixture_gives_fourteen_rows() {
+        let r = fixture();
+        assert_eq!(value(&r, "count", &[]), Value::Int(14));
+        let Value::Array(rows) = value(&r, "params", &[]) else {
+            panic!("params is an array")
+        };
+        assert_eq!(rows.len(), 14);
+    }
+
+    #[test]
+    fn list_and_action_are_the_same_in_either_order() {
+        let r = fixture();
+        for (column, expected) in [("list", "exit"), ("action", "always")] {
+            let Value::Array(values) = value(&r, column, &[]) else {
+                panic!("column is an array")
+            };
+            let mut unique: Vec<Value> = values.into_iter().filter(|v| *v != Value::Null).collect();
+            unique.dedup();
+            assert_eq!(unique, vec![s(expected)], "{column}");
+        }
+    }
+
+    fn open_row(arch: &str, exit: &str) -> Value {
+        map(&[
+            ("syscall", s("open")),
+            ("list", s("exit")),
+            ("action", s("always")),
+            (
+                "fields",
+                arr(&[
+                    &format!("arch={arch}"),
+                    &format!("exit={exit}"),
+                    "key=access",
+                ]),
+            ),
+            ("key", s("access")),
+            ("arch", s(arch)),
+            ("path", Value::Null),
+            ("permissions", Value::Null),
+            ("exit", s(exit)),
+            (
+                "fields_nokey",
+                arr(&[&format!("arch={arch}"), &format!("exit={exit}")]),
+            ),
+        ])
+    }
+
+    #[test]
+    fn syscall_open_params() {
+        let r = fixture();
+        let open = table(&r, "syscall", &[s("open")]);
+        assert_eq!(open.to_s(), r#"Auditd Rules with syscall == "open""#);
+        assert_eq!(
+            value(open.as_ref(), "params", &[]),
+            Value::Array(vec![open_row("b64", "-EACCES"), open_row("b32", "-EPERM")])
+        );
+    }
+
+    #[test]
+    fn chained_filters_narrow_and_extend_to_s() {
+        let r = fixture();
+        let keyed = table(
+            table(&r, "syscall", &[s("open")]).as_ref(),
+            "key",
+            &[s("access")],
+        );
+        assert_eq!(
+            value(keyed.as_ref(), "params", &[]),
+            Value::Array(vec![open_row("b64", "-EACCES"), open_row("b32", "-EPERM")])
+        );
+        let b32 = table(keyed.as_ref(), "arch", &[s("b32")]);
+        assert_eq!(
+            b32.to_s(),
+            r#"Auditd Rules with syscall == "open" key == "access" arch == "b32""#
+        );
+        assert_eq!(
+            value(b32.as_ref(), "params", &[]),
+            Value::Array(vec![open_row("b32", "-EPERM")])
+        );
+        let none = table(keyed.as_ref(), "arch", &[s("bar")]);
+        assert_eq!(value(none.as_ref(), "params", &[]), Value::Array(vec![]));
+        assert_eq!(value(none.as_ref(), "exist?", &[]), Value::Bool(false));
+    }
+
+    fn privileged_fields(path: &str) -> Vec<String> {
+        vec![
+            format!("path={path}"),
+            "perm=x".into(),
+            "auid>=1000".into(),
+            "auid!=-1".into(),
+            "key=privileged".into(),
+        ]
+    }
+
+    fn strings(items: &[String]) -> Value {
+        Value::Array(items.iter().map(|i| s(i)).collect())
+    }
+
+    #[test]
+    fn file_syscall_row_has_exactly_inspec_keys() {
+        let r = fixture();
+        let chage = table(&r, "file", &[s("/usr/bin/chage")]);
+        let fields = privileged_fields("/usr/bin/chage");
+        assert_eq!(
+            value(chage.as_ref(), "params", &[]),
+            Value::Array(vec![map(&[
+                ("file", s("/usr/bin/chage")),
+                ("list", s("exit")),
+                ("action", s("always")),
+                ("fields", strings(&fields)),
+                ("permissions", arr(&["x"])),
+                ("key", s("privileged")),
+                ("fields_nokey", strings(&fields[..4])),
+            ])])
+        );
+    }
+
+    #[test]
+    fn syscall_all_rows_carry_the_path() {
+        let r = fixture();
+        let all = table(&r, "syscall", &[s("all")]);
+        let Value::Array(rows) = value(all.as_ref(), "params", &[]) else {
+            panic!("rows")
+        };
+        assert_eq!(rows.len(), 2);
+        for (row, path) in rows.iter().zip(["/usr/bin/chage", "/usr/bin/mount"]) {
+            assert_eq!(row.get("path"), Some(&s(path)));
+            assert_eq!(row.get("permissions"), Some(&arr(&["x"])));
+            assert_eq!(row.get("arch"), Some(&Value::Null));
+            assert_eq!(row.get("exit"), Some(&Value::Null));
+            assert_eq!(row.get("action"), Some(&s("always")));
+            assert_eq!(row.get("list"), Some(&s("exit")));
+            assert_eq!(row.get("fields"), Some(&strings(&privileged_fields(path))));
+        }
+        let chage = table(all.as_ref(), "path", &[s("/usr/bin/chage")]);
+        let Value::Array(rows) = value(chage.as_ref(), "params", &[]) else {
+            panic!("rows")
+        };
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].get("path"), Some(&s("/usr/bin/chage")));
+    }
+
+    #[test]
+    fn watch_rows_have_three_keys() {
+        let r = fixture();
+        let expected = Value::Array(vec![map(&[
+            ("file", s("/etc/ssh/sshd_config")),
+            ("key", s("CFG_sshd_config")),
+            ("permissions", arr(&["r", "w", "x", "a"])),
+        ])]);
+        let by_file = table(&r, "file", &[s("/etc/ssh/sshd_config")]);
+        assert_eq!(value(by_file.as_ref(), "params", &[]), expected);
+        let by_key = table(&r, "key", &[s("CFG_sshd_config")]);
+        assert_eq!(value(by_key.as_ref(), "params", &[]), expected);
+
+        let keys = table(&r, "file", &[s("/etc/private-keys")]);
+        assert_eq!(
+            value(keys.as_ref(), "params", &[]),
+            Value::Array(vec![map(&[
+                ("file", s("/etc/private-keys")),
+                ("key", Value::Null),
+                ("permissions", arr(&["x"])),
+            ])])
+        );
+        let sudoers = table(&r, "file", &[s("/etc/sudoers")]);
+        assert_eq!(
+            value(sudoers.as_ref(), "permissions", &[]),
+            Value::Array(vec![arr(&["w", "a"])])
+        );
+    }
+
+    #[test]
+    fn status_is_read_from_auditctl_s() {
+        let r = fixture();
+        let Value::Map(status) = value(&r, "status", &[]) else {
+            panic!("status is a map")
+        };
+        assert_eq!(status.len(), 8);
+        assert!(status.contains(&("loginuid_immutable".into(), s("0 unlocked"))));
+        assert_eq!(value(&r, "status", &[s("enabled")]), s("1"));
+        assert_eq!(value(&r, "status", &[s("backlog")]), s("0"));
+        assert_eq!(value(&r, "status", &[s("nope")]), Value::Null);
+    }
+
+    #[test]
+    fn old_audit_status_format_is_rewritten() {
+        let host = MemHost::new()
+            .command("/sbin/auditctl -l", "No rules\n", "", 0)
+            .command(
+                "/sbin/auditctl -s",
+                "AUDIT_STATUS: enabled=1 flag=1 pid=1234 rate_limit=0 backlog_limit=320 lost=0 backlog=0\n",
+                "",
+                0,
+            );
+        let r = open(&host, &[]);
+        assert_eq!(value(&r, "status", &[s("pid")]), s("1234"));
+        assert_eq!(value(&r, "status", &[s("backlog_limit")]), s("320"));
+    }
+
+    // --- inspec-semantics §9.4 ---
+
+    #[test]
+    fn no_rules_is_one_line_and_no_rows() {
+        let r = open(&loaded_host("No rules\n"), &[]);
+        assert_eq!(value(&r, "lines", &[]), arr(&["No rules"]));
+        assert_eq!(value(&r, "count", &[]), Value::Int(0));
+        let file = table(&r, "file", &[s("/x")]);
+        assert_eq!(value(file.as_ref(), "exist?", &[]), Value::Bool(false));
+        assert_eq!(value(&r, "exist?", &[]), Value::Bool(false));
+    }
+
+    #[test]
+    fn missing_auditctl_fails() {
+        let r = open(&MemHost::new(), &[]);
+        assert_eq!(failed(&r), "Command `/sbin/auditctl` does not exist");
+        assert!(matches!(
+            r.call("lines", &[]),
+            Err(ResourceError::Failed(_))
+        ));
+        assert!(matches!(
+            r.matcher("have_watch", &[s("/x")]),
+            Some(Err(ResourceError::Failed(_)))
+        ));
+    }
+
+    #[test]
+    fn not_root_fails_with_stderr() {
+        let host = MemHost::new().command(
+            "/sbin/auditctl -l",
+            "",
+            "You must be root to run this program.\n",
+            4,
+        );
+        assert_eq!(
+            failed(&open(&host, &[])),
+            "Command `/sbin/auditctl -l` failed with error: You must be root to run this program.\n"
+        );
+    }
+
+    #[test]
+    fn legacy_output_fails() {
+        let r = open(
+            &loaded_host("LIST_RULES: exit,always watch=/etc/group perm=wa\n"),
+            &[],
+        );
+        assert_eq!(
+            failed(&r),
+            "The version of audit is outdated.The `auditd` resource supports versions of audit >= 2.3."
+        );
+    }
+
+    #[test]
+    fn usr_sbin_is_the_fallback() {
+        let host = MemHost::new().command("/usr/sbin/auditctl -l", "-w /etc/docker -p wa\n", "", 0);
+        let r = open(&host, &[]);
+        assert_eq!(r.state(), ResourceState::Ok);
+        assert_eq!(value(&r, "lines", &[]), arr(&["-w /etc/docker -p wa"]));
+        let host = MemHost::new().command("/usr/sbin/auditctl -l", "", "denied\n", 1);
+        assert_eq!(
+            failed(&open(&host, &[])),
+            "Command `/usr/sbin/auditctl -l` failed with error: denied\n"
+        );
+    }
+
+    #[test]
+    fn unknown_criterion_is_inspecs_argument_error() {
+        let r = open(
+            &loaded_host(
+                "-a always,exit -F arch=b64 -S adjtimex,settimeofday -F key=time-change\n",
+            ),
+            &[],
+        );
+        let Err(ResourceError::Failed(message)) = r.call("file", &[s("/x")]) else {
+            panic!("unknown criterion is an error")
+        };
+        assert_eq!(
+            message,
+            "'file (String)' is not a recognized criterion - expected one of syscall (String), \
+             list (String), action (String), fields (String), key (String), arch (String), \
+             path (String), permissions (String), exit (String), fields_nokey (String)'"
+        );
+    }
+
+    #[test]
+    fn dir_rules_give_no_file_row() {
+        let r = open(
+            &loaded_host(
+                "-a always,exit -S all -F dir=/etc/docker -F perm=wa -F auid>=1000 -F key=docker\n",
+            ),
+            &[],
+        );
+        let all = table(&r, "syscall", &[s("all")]);
+        assert_eq!(
+            value(all.as_ref(), "path", &[]),
+            Value::Array(vec![Value::Null])
+        );
+        assert_eq!(
+            value(all.as_ref(), "file", &[]),
+            Value::Array(vec![Value::Null])
+        );
+        let Err(ResourceError::Failed(_)) = r.call("file", &[s("/etc/docker")]) else {
+            panic!("no row has `file`")
+        };
+    }
+
+    #[test]
+    fn trailing_syscall_leaks_into_fields_and_two_keys_read_akey() {
+        let r = open(
+            &loaded_host("-a always,exit -F arch=b64 -S open -F key=a -F key=b -S close\n"),
+            &[],
+        );
+        let open_rows = table(&r, "syscall", &[s("open")]);
+        assert_eq!(
+            value(open_rows.as_ref(), "fields", &[]),
+            Value::Array(vec![arr(&["arch=b64", "key=a", "key=b", "-S", "close"])])
+        );
+        assert_eq!(value(open_rows.as_ref(), "key", &[]), arr(&["akey"]));
+        assert_eq!(value(&r, "count", &[]), Value::Int(1));
+    }
+
+    #[test]
+    fn regex_and_integer_criteria() {
+        let r = fixture();
+        let priv_ = table(&r, "key", &[Value::Regex("^priv".into())]);
+        assert_eq!(priv_.to_s(), "Auditd Rules with key == /^priv/");
+        assert_eq!(value(priv_.as_ref(), "count", &[]), Value::Int(4));
+        let by_fields = table(&r, "fields", &[Value::Regex("auid>=500".into())]);
+        assert_eq!(value(by_fields.as_ref(), "count", &[]), Value::Int(3));
+        let host = loaded_host("-a always,exit -F arch=b64 -S open -F exit=-13 -F key=k\n");
+        let r = open(&host, &[]);
+        let exit = table(&r, "exit", &[Value::Int(-13)]);
+        assert_eq!(value(exit.as_ref(), "count", &[]), Value::Int(1));
+    }
+
+    #[test]
+    fn where_takes_a_map_of_criteria() {
+        let r = fixture();
+        let t = table(
+            &r,
+            "where",
+            &[map(&[("syscall", s("open")), ("arch", s("b64"))])],
+        );
+        assert_eq!(
+            t.to_s(),
+            r#"Auditd Rules with syscall == "open" arch == "b64""#
+        );
+        assert_eq!(value(t.as_ref(), "exit", &[]), arr(&["-EACCES"]));
+        let Value::Array(entries) = value(t.as_ref(), "entries", &[]) else {
+            panic!("entries")
+        };
+        assert_eq!(entries, vec![open_row("b64", "-EACCES")]);
+    }
+
+    #[test]
+    fn unknown_methods_and_arguments() {
+        let r = fixture();
+        assert_eq!(
+            r.call("nope", &[]).err(),
+            Some(ResourceError::NoMethod {
+                method: "nope".into(),
+                resource: "Auditd Rules".into()
+            })
+        );
+        let filtered = table(&r, "file", &[s("/etc/sudoers")]);
+        assert!(matches!(
+            filtered.call("lines", &[]),
+            Err(ResourceError::NoMethod { .. })
+        ));
+        let host = loaded_host(FIXTURE);
+        let ctx = Ctx {
+            host: &host,
+            timeout: Duration::from_secs(1),
+        };
+        for bad in [
+            vec![s("loaded")],
+            source("kernel"),
+            vec![map(&[("src", s("loaded"))])],
+        ] {
+            assert!(matches!(
+                AuditdResource::open(&bad, &ctx),
+                Err(ResourceError::BadArguments(_))
+            ));
+        }
+        assert_eq!(
+            value(&open(&host, &source("both")), "source", &[]),
+            s("both")
+        );
+        assert!(matches!(
+            r.matcher("have_watch", &[Value::Int(1)]),
+            Some(Err(ResourceError::BadArguments(_)))
+        ));
+        assert!(matches!(
+            r.matcher("have_watch", &[s("/x"), map(&[("permissions", s("rq"))])]),
+            Some(Err(ResourceError::BadArguments(_)))
+        ));
+        assert!(r.matcher("be_running", &[]).is_none());
+    }
+
+    // --- errors that must never pass ---
+
+    #[test]
+    fn timeout_and_mounted_root_fail() {
+        let host = MemHost::new().command_error(
+            "/sbin/auditctl -l",
+            CommandError::TimedOut {
+                command: "/sbin/auditctl -l".into(),
+                seconds: 5,
+            },
+        );
+        let message = failed(&open(&host, &source("both")));
+        assert!(message.contains("did not finish within 5 s"), "{message}");
+        assert!(message.contains("unknown"), "{message}");
+
+        let host = MemHost::new().command_error(
+            "/sbin/auditctl -l",
+            CommandError::Unavailable {
+                target: "/mnt/root".into(),
+                reason: "a mounted root is scanned".into(),
+            },
+        );
+        let message = failed(&open(&host, &[]));
+        assert!(
+            message.contains("commands cannot run on /mnt/root"),
+            "{message}"
+        );
+        assert!(message.contains("source: \"persisted\""), "{message}");
+        // The persisted rules of a mounted root can still be checked.
+        let host = host.file(
+            "/etc/audit/audit.rules",
+            "-w /usr/bin/docker -p wa -k docker\n",
+        );
+        let r = open(&host, &source("persisted"));
+        assert_eq!(r.state(), ResourceState::Ok);
+        assert!(have_watch(&r, &[s("/usr/bin/docker")]).matched);
+        assert!(matches!(
+            r.call("status", &[]),
+            Err(ResourceError::Failed(_))
+        ));
+    }
+
+    #[test]
+    fn unreadable_rules_file_fails() {
+        let host = loaded_host("-w /usr/bin/docker -p wa -k docker\n")
+            .denied("/etc/audit/rules.d/docker.rules");
+        let message = failed(&open(&host, &source("both")));
+        assert!(
+            message.contains("/etc/audit/rules.d/docker.rules"),
+            "{message}"
+        );
+        assert!(message.contains("permission denied"), "{message}");
+        assert_eq!(open(&host, &[]).state(), ResourceState::Ok);
+    }
+
+    // --- persisted source ---
+
+    #[test]
+    fn persisted_lines_and_rows() {
+        let host = MemHost::new()
+            .file(
+                "/etc/audit/rules.d/10-docker.rules",
+                "# docker\n-w /usr/bin/docker -k docker\n-a exit,always -F path=/etc/docker/daemon.json -F perm=wa -F key=docker\n",
+            )
+            .file(
+                "/etc/audit/rules.d/2-time.rules",
+                "-D\n-b 8192\n-a always,exit -F arch=b64 -S adjtimex -S settimeofday -k time-change\n",
+            );
+        let r = open(&host, &source("persisted"));
+        assert_eq!(
+            value(&r, "lines", &[]),
+            arr(&[
+                "-a always,exit -F arch=b64 -S adjtimex -S settimeofday -k time-change",
+                "-w /usr/bin/docker -k docker",
+                "-a exit,always -F path=/etc/docker/daemon.json -F perm=wa -F key=docker",
+            ])
+        );
+        // Rows are parsed from the rules as auditctl would list them.
+        let docker = table(&r, "file", &[s("/usr/bin/docker")]);
+        assert_eq!(
+            value(docker.as_ref(), "permissions", &[]),
+            Value::Array(vec![arr(&["r", "w", "x", "a"])])
+        );
+        let daemon = table(&r, "file", &[s("/etc/docker/daemon.json")]);
+        assert_eq!(value(daemon.as_ref(), "key", &[]), arr(&["docker"]));
+        let time = table(&r, "key", &[s("time-change")]);
+        assert_eq!(
+            value(time.as_ref(), "syscall", &[]),
+            arr(&["adjtimex", "settimeofday"])
+        );
+    }
+
+    // --- have_watch: structural matching ---
+
+    fn watch(lines: &str, args: &[Value]) -> MatchOutcome {
+        have_watch(&open(&loaded_host(lines), &[]), args)
+    }
+
+    fn with(path: &str, pairs: &[(&str, Value)]) -> Vec<Value> {
+        vec![s(path), map(pairs)]
+    }
+
+    #[test]
+    fn have_watch_description_reads_well() {
+        let out = watch(
+            "-w /usr/bin/docker -p wa -k docker\n",
+            &[s("/usr/bin/docker")],
+        );
+        assert!(out.matched);
+        assert_eq!(
+            out.description,
+            r#"have watch "/usr/bin/docker" with permissions "wa""#
+        );
+        let out = watch(
+            "-w /usr/bin/docker -p wa -k docker\n",
+            &[map(&[
+                ("path", s("/usr/bin/docker")),
+                ("key", s("docker")),
+                ("permissions", s("aw")),
+            ])],
+        );
+        assert!(out.matched);
+        assert_eq!(
+            out.description,
+            r#"have watch "/usr/bin/docker" with permissions "wa" and key "docker""#
+        );
+        assert!(
+            out.failure_negated
+                .contains("`-w /usr/bin/docker -p wa -k docker`")
+        );
+    }
+
+    #[test]
+    fn exit_always_equals_always_exit() {
+        for line in [
+            "-a exit,always -F path=/usr/bin/docker -F perm=wa -F key=docker\n",
+            "-a always,exit -F path=/usr/bin/docker -F perm=wa -k docker\n",
+        ] {
+            assert!(
+                watch(line, &with("/usr/bin/docker", &[("key", s("docker"))])).matched,
+                "{line}"
+            );
+        }
+    }
+
+    #[test]
+    fn watch_without_perms_is_rwxa() {
+        let host = MemHost::new().file("/etc/audit/audit.rules", "-w /usr/bin/docker -k docker\n");
+        let r = open(&host, &source("persisted"));
+        assert!(have_watch(&r, &with("/usr/bin/docker", &[("permissions", s("rwxa"))])).matched);
+    }
+
+    #[test]
+    fn path_perm_rule_equals_watch_and_trailing_slash_is_trimmed() {
+        assert!(
+            watch(
+                "-a always,exit -F path=/var/lib/docker -F perm=wa -F key=docker\n",
+                &[s("/var/lib/docker/")]
+            )
+            .matched
+        );
+        assert!(watch("-w /etc/docker/ -p wa\n", &[s("/etc/docker")]).matched);
+        assert!(
+            watch(
+                "-a always,exit -S all -F dir=/etc/docker -F perm=wa\n",
+                &[s("/etc/docker")]
+            )
+            .matched
+        );
+    }
+
+    #[test]
+    fn near_paths_do_not_count_and_are_named() {
+        let out = watch(
+            "-w /usr/bin/dockerd -p wa -k docker\n",
+            &[s("/usr/bin/docker")],
+        );
+        assert!(!out.matched);
+        assert!(
+            out.failure
+                .contains("only a near path is watched: `/usr/bin/dockerd`"),
+            "{}",
+            out.failure
+        );
+        assert!(
+            out.failure.contains("-w /usr/bin/docker -p wa"),
+            "{}",
+            out.failure
+        );
+
+        let out = watch(
+            "-w /etc/docker/daemon.json -p wa -k docker\n",
+            &[s("/etc/docker")],
+        );
+        assert!(!out.matched);
+        assert!(
+            out.failure.contains("`/etc/docker/daemon.json`"),
+            "{}",
+            out.failure
+        );
+
+        let out = watch(
+            "-w /etc/docker -p wa -k docker\n",
+            &[s("/etc/docker/daemon.json")],
+        );
+        assert!(!out.matched);
+        assert!(
+            out.failure.contains("near path is watched: `/etc/docker`"),
+            "{}",
+            out.failure
+        );
+    }
+
+    #[test]
+    fn never_and_conditional_rules_do_not_count() {
+        let out = watch(
+            "-a never,exit -F path=/usr/bin/docker -F perm=wa\n",
+            &[s("/usr/bin/docker")],
+        );
+        assert!(!out.matched);
+        assert!(out.failure.contains("`never` rule"), "{}", out.failure);
+        let out = watch(
+            "-a always,exit -S all -F path=/usr/bin/docker -F perm=wa -F auid>=1000 -F key=docker\n",
+            &[s("/usr/bin/docker")],
+        );
+        assert!(!out.matched);
+        assert!(out.failure.contains("-F auid>=1000"), "{}", out.failure);
+    }
+
+    #[test]
+    fn too_narrow_permissions_say_what_was_found() {
+        let out = watch(
+            "-w /usr/bin/docker -p r -k docker\n",
+            &[s("/usr/bin/docker")],
+        );
+        assert!(!out.matched);
+        assert!(
+            out.failure.starts_with(
+                "`/usr/bin/docker` is watched with permissions `r`, but `wa` is needed"
+            ),
+            "{}",
+            out.failure
+        );
+        assert!(out.failure.contains("`wa` is needed\n"), "{}", out.failure);
+        let out = watch("-w /usr/bin/docker -p rw\n", &[s("/usr/bin/docker")]);
+        assert!(
+            out.failure.contains("`wa` is needed, `a` is missing"),
+            "{}",
+            out.failure
+        );
+        // Permissions of several rules on the path add up.
+        assert!(
+            watch(
+                "-w /usr/bin/docker -p w\n-w /usr/bin/docker -p a\n",
+                &[s("/usr/bin/docker")]
+            )
+            .matched
+        );
+    }
+
+    #[test]
+    fn arch_specific_rules_need_both_architectures() {
+        let b64 =
+            "-a always,exit -F arch=b64 -S all -F path=/usr/bin/docker -F perm=wa -F key=docker\n";
+        let out = watch(b64, &[s("/usr/bin/docker")]);
+        assert!(!out.matched);
+        assert!(
+            out.failure.contains("one architecture only"),
+            "{}",
+            out.failure
+        );
+        let both = format!("{b64}{}", b64.replace("b64", "b32"));
+        assert!(watch(&both, &[s("/usr/bin/docker")]).matched);
+    }
+
+    #[test]
+    fn key_mismatch() {
+        let out = watch(
+            "-w /usr/bin/docker -p wa -k container\n",
+            &with("/usr/bin/docker", &[("key", s("docker"))]),
+        );
+        assert!(!out.matched);
+        assert!(
+            out.failure
+                .starts_with("`/usr/bin/docker` is watched, but not with key `docker`"),
+            "{}",
+            out.failure
+        );
+        assert!(
+            out.failure.contains("-w /usr/bin/docker -p wa -k docker"),
+            "{}",
+            out.failure
+        );
+    }
+
+    // --- have_watch with `source: both`: every verdict ---
+
+    const RULE: &str = "-w /usr/bin/docker -p wa -k docker";
+    const DROP_IN: &str = "/etc/audit/rules.d/docker.rules";
+
+    fn both(loaded: &str, persisted: &str) -> MatchOutcome {
+        let mut host = loaded_host(loaded);
+        if !persisted.is_empty() {
+            host = host.file(DROP_IN, persisted);
+        }
+        have_watch(
+            &open(&host, &source("both")),
+            &with("/usr/bin/docker", &[("key", s("docker"))]),
+        )
+    }
+
+    #[test]
+    fn both_pass() {
+        let out = both(&format!("{RULE}\n"), &format!("# docker\n{RULE}\n"));
+        assert!(out.matched, "{}", out.failure);
+        assert!(
+            out.failure_negated.contains("the loaded rules"),
+            "{}",
+            out.failure_negated
+        );
+        assert!(
+            out.failure_negated.contains(&format!("{DROP_IN}:2")),
+            "{}",
+            out.failure_negated
+        );
+    }
+
+    #[test]
+    fn both_none() {
+        let out = both("No rules\n", "");
+        assert!(!out.matched);
+        assert!(
+            out.failure
+                .starts_with("no audit rule watches `/usr/bin/docker`\n"),
+            "{}",
+            out.failure
+        );
+        assert!(
+            out.failure.contains(&format!("add this line to {DROP_IN}")),
+            "{}",
+            out.failure
+        );
+        assert!(
+            out.failure.contains("`augenrules --load`"),
+            "{}",
+            out.failure
+        );
+        assert!(
+            out.failure.ends_with(&format!("\n    {RULE}")),
+            "{}",
+            out.failure
+        );
+    }
+
+    #[test]
+    fn both_loaded_only_is_lost_at_reboot() {
+        let out = both(&format!("{RULE}\n"), "-w /etc/passwd -p wa -k identity\n");
+        assert!(!out.matched);
+        assert!(
+            out.failure.contains("not by the persisted rules"),
+            "{}",
+            out.failure
+        );
+        assert!(
+            out.failure.contains("lost at the next reboot"),
+            "{}",
+            out.failure
+        );
+        assert!(
+            out.failure.contains(&format!("add this line to {DROP_IN}")),
+            "{}",
+            out.failure
+        );
+        assert!(out.failure.contains(RULE), "{}", out.failure);
+    }
+
+    #[test]
+    fn both_persisted_only_needs_a_reload() {
+        let out = both("No rules\n", &format!("\n{RULE}\n"));
+        assert!(!out.matched);
+        assert!(
+            out.failure.contains(&format!(
+                "watched by the persisted rules ({DROP_IN}:2) but not by the loaded rules"
+            )),
+            "{}",
+            out.failure
+        );
+        assert!(
+            out.failure.contains("`augenrules --load`"),
+            "{}",
+            out.failure
+        );
+    }
+
+    #[test]
+    fn both_too_narrow() {
+        let narrow = "-w /usr/bin/docker -p w -k docker\n";
+        let out = both(narrow, &format!("{RULE}\n"));
+        assert!(!out.matched);
+        assert!(
+            out.failure.starts_with(
+                "`/usr/bin/docker` is watched by the persisted rules (/etc/audit/rules.d/docker.rules:1) \
+                 but the loaded rules watch it with permissions `w` only, while `wa` is needed"
+            ),
+            "{}",
+            out.failure
+        );
+        assert!(
+            out.failure.contains("`augenrules --load`"),
+            "{}",
+            out.failure
+        );
+
+        let out = both(&format!("{RULE}\n"), narrow);
+        assert!(!out.matched);
+        assert!(
+            out.failure.contains(
+                "the persisted rules watch it with permissions `w` only, while `wa` is needed, \
+                 so the watch will be narrowed at the next reboot"
+            ),
+            "{}",
+            out.failure
+        );
+        assert!(
+            out.failure.contains(&format!(
+                "add this line to {DROP_IN} (replacing the rule at {DROP_IN}:1)"
+            )),
+            "{}",
+            out.failure
+        );
+
+        let out = both(narrow, narrow);
+        assert!(!out.matched);
+        assert!(
+            out.failure.starts_with(
+                "`/usr/bin/docker` is watched with permissions `w`, but `wa` is needed"
+            ),
+            "{}",
+            out.failure
+        );
+    }
+
+    #[test]
+    fn both_near_path() {
+        let out = both(
+            "-w /usr/bin/dockerd -p wa -k docker\n",
+            "-w /usr/bin/dockerd -p wa -k docker\n",
+        );
+        assert!(!out.matched);
+        assert!(
+            out.failure
+                .contains("only a near path is watched: `/usr/bin/dockerd`"),
+            "{}",
+            out.failure
+        );
+        assert!(
+            out.failure.contains(&format!("{DROP_IN}:1")),
+            "{}",
+            out.failure
+        );
+    }
+
+    #[test]
+    fn audit_rules_file_is_named_when_augenrules_is_not_used() {
+        let host = loaded_host("No rules\n").file("/etc/audit/audit.rules", "-D\n");
+        let out = have_watch(&open(&host, &source("both")), &[s("/usr/bin/docker")]);
+        assert!(!out.matched);
+        assert!(
+            out.failure
+                .contains("add this line to /etc/audit/audit.rules"),
+            "{}",
+            out.failure
+        );
+        assert!(
+            out.failure.contains("`auditctl -R /etc/audit/audit.rules`"),
+            "{}",
+            out.failure
+        );
+    }
+
+    #[test]
+    fn immutable_rules_need_a_reboot() {
+        let host = loaded_host("No rules\n").file(DROP_IN, &format!("{RULE}\n-e 2\n"));
+        let out = have_watch(&open(&host, &source("both")), &[s("/usr/bin/docker")]);
+        assert!(!out.matched);
+        assert!(out.failure.contains("reboot"), "{}", out.failure);
+    }
+
+    #[test]
+    fn canonical_rule_line() {
+        assert_eq!(
+            watch_rule_line("/usr/bin/docker", None, Some("docker")).as_deref(),
+            Some(RULE)
+        );
+        assert_eq!(
+            watch_rule_line("/etc/docker/", Some("rwxa"), None).as_deref(),
+            Some("-w /etc/docker -p rwxa")
+        );
+        assert_eq!(watch_rule_line("/x", Some("z"), None), None);
+    }
+}
