@@ -6,6 +6,8 @@
 //! `/etc/docker`. `never` rules and rules narrowed by other conditions never count. When the
 //! check fails, the message says which case it is and gives the exact rule line to add.
 
+use std::fmt::Write as _;
+
 use ferrospec_core::Value;
 
 use crate::matcher::MatchOutcome;
@@ -85,7 +87,7 @@ impl WatchSpec {
             Value::from(self.perms.to_string()).inspect()
         );
         if let Some(key) = &self.key {
-            d.push_str(&format!(" and key {}", Value::from(key.as_str()).inspect()));
+            let _ = write!(d, " and key {}", Value::from(key.as_str()).inspect());
         }
         d
     }
@@ -163,7 +165,7 @@ impl Finding<'_> {
                         spec.perms
                     );
                     if missing != spec.perms {
-                        s.push_str(&format!(", `{missing}` is missing"));
+                        let _ = write!(s, ", `{missing}` is missing");
                     }
                     s
                 };

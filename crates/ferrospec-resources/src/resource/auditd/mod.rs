@@ -159,8 +159,7 @@ impl Source {
                 Some("both") => Source::Both,
                 _ => {
                     return Err(ResourceError::BadArguments(format!(
-                        "invalid `auditd` source `{}`, expected one of `loaded`, `persisted`, `both`",
-                        value
+                        "invalid `auditd` source `{value}`, expected one of `loaded`, `persisted`, `both`"
                     )));
                 }
             };
@@ -329,7 +328,7 @@ impl AuditdResource {
             }
             // Ruby's `Hash[pairs]` keeps the last value of a repeated name.
             if let Some(slot) = out.iter_mut().find(|(n, _)| n == name) {
-                slot.1 = value.to_owned();
+                value.clone_into(&mut slot.1);
             } else {
                 out.push((name.to_owned(), value.to_owned()));
             }
@@ -457,7 +456,7 @@ mod tests {
     use super::*;
     use crate::testing::MemHost;
 
-    /// InSpec's `test/fixtures/cmd/auditctl`.
+    /// `InSpec`'s `test/fixtures/cmd/auditctl`.
     const FIXTURE: &str = "\
 -a always,exit -F arch=b64 -S open,openat -F exit=-EACCES -F key=access
 -a always,exit -F arch=b32 -S open,openat -F exit=-EPERM -F key=access
@@ -469,7 +468,7 @@ mod tests {
 -w /etc/private-keys -p x
 ";
 
-    /// InSpec's `test/fixtures/cmd/auditctl-s`.
+    /// `InSpec`'s `test/fixtures/cmd/auditctl-s`.
     const STATUS: &str = "enabled 1\nflag 2\npid 547\nrate_limit 0\nbacklog_limit 8192\nlost 0\nbacklog 0\nloginuid_immutable 0 unlocked\n";
 
     fn s(text: &str) -> Value {

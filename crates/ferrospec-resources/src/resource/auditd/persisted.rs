@@ -120,7 +120,12 @@ pub(crate) fn read_persisted(host: &dyn Host) -> Result<PersistedRules, String> 
             let mut names: Vec<String> = names
                 .into_iter()
                 // `ls` hides dot files; augenrules only takes `*.rules`.
-                .filter(|n| n.ends_with(".rules") && !n.starts_with('.'))
+                // augenrules matches `\.rules$` case-sensitively.
+                .filter(|n| {
+                    #[allow(clippy::case_sensitive_file_extension_comparisons)]
+                    let rules = n.ends_with(".rules");
+                    rules && !n.starts_with('.')
+                })
                 .map(|n| format!("{RULES_DIR}/{n}"))
                 .filter(|p| host.stat(p).map_or(true, |s| s.kind != FileKind::Directory))
                 .collect();

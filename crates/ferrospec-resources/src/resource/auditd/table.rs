@@ -1,12 +1,13 @@
-//! InSpec's view of the rules: the rows its `auditd` resource parses out of `auditctl -l`
-//! lines, and the FilterTable queries over them (`file('/x')`, `syscall('open').key('k')`,
+//! `InSpec`'s view of the rules: the rows its `auditd` resource parses out of `auditctl -l`
+//! lines, and the `FilterTable` queries over them (`file('/x')`, `syscall('open').key('k')`,
 //! `where`, `params`, `exist?`, `count`, and a column without an argument).
 //!
-//! The row parsing reproduces InSpec's regular expressions on purpose, quirks included (two
+//! The row parsing reproduces `InSpec`'s regular expressions on purpose, quirks included (two
 //! keys read as `"akey"`, a final `-S x` leaking into `fields`, `-F dir=` never giving a
 //! `file` row), because profiles were written against that behaviour. It must not decide
 //! whether a path is audited: that is `have_watch`'s structural job.
 
+use std::fmt::Write as _;
 use std::sync::LazyLock;
 
 use ferrospec_core::Value;
@@ -14,10 +15,10 @@ use regex::Regex;
 
 use crate::resource::{Prop, Resource, ResourceError};
 
-/// One row: InSpec's hash with string keys, in InSpec's key order.
+/// One row: `InSpec`'s hash with string keys, in `InSpec`'s key order.
 pub(crate) type Row = Vec<(String, Value)>;
 
-/// The columns InSpec registers, in its order.
+/// The columns `InSpec` registers, in its order.
 pub(crate) const COLUMNS: &[&str] = &[
     "file",
     "list",
@@ -84,7 +85,7 @@ fn action_list(line: &str) -> (Value, Value) {
     }
 }
 
-/// InSpec's `rule_fields_for`: drop `-a x `/`-S x ` (with their trailing space), split on
+/// `InSpec`'s `rule_fields_for`: drop `-a x `/`-S x ` (with their trailing space), split on
 /// `-F `, then on blanks.
 fn rule_fields(line: &str) -> Vec<String> {
     AS_OPTIONS
@@ -95,7 +96,7 @@ fn rule_fields(line: &str) -> Vec<String> {
         .collect()
 }
 
-/// InSpec's `key_in(key_fields.join(''))`: the second `=`-separated part, so two keys read as
+/// `InSpec`'s `key_in(key_fields.join(''))`: the second `=`-separated part, so two keys read as
 /// `"akey"`.
 fn key_of(fields: &[String]) -> Value {
     let joined: String = fields
@@ -114,7 +115,7 @@ fn first_field<'a>(fields: &'a [String], name: &str) -> Option<&'a str> {
         .and_then(|v| v.split_whitespace().next())
 }
 
-/// Parses `auditctl -l` lines into InSpec's rows.
+/// Parses `auditctl -l` lines into `InSpec`'s rows.
 pub(crate) fn rows_from_lines(lines: &[String]) -> Vec<Row> {
     let mut rows = Vec::new();
     for line in lines {
@@ -200,7 +201,7 @@ fn row_value(row: &Row) -> Value {
     Value::Map(row.clone())
 }
 
-/// FilterTable's cell test: Integer and Float criteria match numeric strings, a Regexp
+/// `FilterTable`'s cell test: Integer and Float criteria match numeric strings, a `Regexp`
 /// matches the cell's `to_s`, anything else must be equal (`===`).
 fn cell_matches(cell: &Value, wanted: &Value, regex: Option<&Regex>) -> bool {
     match wanted {
@@ -222,6 +223,7 @@ fn cell_matches(cell: &Value, wanted: &Value, regex: Option<&Regex>) -> bool {
         #[allow(clippy::float_cmp)] // Ruby's `x.to_f == y`.
         Value::Float(f) => match cell {
             Value::Float(c) => c == f,
+            #[allow(clippy::cast_precision_loss)] // Ruby compares the same way.
             Value::Int(c) => (*c as f64) == *f,
             Value::String(s) => s.trim_start_matches('+').parse::<f64>().ok() == Some(*f),
             _ => false,
@@ -230,11 +232,11 @@ fn cell_matches(cell: &Value, wanted: &Value, regex: Option<&Regex>) -> bool {
     }
 }
 
-/// A FilterTable over the rows: the whole `auditd` or a filtered part of it.
+/// A `FilterTable` over the rows: the whole `auditd` or a filtered part of it.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct RuleTable {
     rows: Vec<Row>,
-    /// InSpec's criteria string after ` with` (e.g. ` file == "/x"`); empty when unfiltered.
+    /// `InSpec`'s criteria string after ` with` (e.g. ` file == "/x"`); empty when unfiltered.
     criteria: String,
 }
 
@@ -247,7 +249,7 @@ impl RuleTable {
         }
     }
 
-    /// Every key in any row, first seen first (FilterTable's `list_fields`).
+    /// Every key in any row, first seen first (`FilterTable`'s `list_fields`).
     fn list_fields(&self) -> Vec<&str> {
         let mut out: Vec<&str> = Vec::new();
         for row in &self.rows {
@@ -288,7 +290,7 @@ impl RuleTable {
                 })?),
                 _ => None,
             };
-            criteria.push_str(&format!(" {field} == {}", wanted.inspect()));
+            let _ = write!(criteria, " {field} == {}", wanted.inspect());
             rows.retain(|row| {
                 row.iter()
                     .find(|(k, _)| k == field)
@@ -312,7 +314,7 @@ impl RuleTable {
         )
     }
 
-    /// Answers a FilterTable method; `None` when `method` is not one.
+    /// Answers a `FilterTable` method; `None` when `method` is not one.
     pub(crate) fn call_table(
         &self,
         method: &str,
@@ -321,10 +323,10 @@ impl RuleTable {
         let resource = |t: RuleTable| Prop::Resource(Box::new(t));
         let result = match method {
             "where" => match args {
-                [] => Ok(resource(self.clone())),
                 [Value::Map(conditions)] => self.filter(conditions).map(resource),
-                // InSpec returns the table unchanged for anything but a Hash.
-                [_] => Ok(resource(self.clone())),
+                // InSpec returns the table unchanged without criteria or for anything but a
+                // Hash.
+                [] | [_] => Ok(resource(self.clone())),
                 _ => Err(ResourceError::BadArguments(
                     "`where` takes one map of criteria, e.g. `where(key: \"docker\")`".into(),
                 )),
