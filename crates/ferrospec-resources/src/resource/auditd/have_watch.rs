@@ -271,9 +271,10 @@ fn find<'a>(spec: &WatchSpec, rules: &[Located<'a>]) -> Finding<'a> {
     let near = rules
         .iter()
         .filter(|r| {
-            r.rule.path.as_deref().is_some_and(|p| {
-                p != "/" && (p.starts_with(spec.path.as_str()) || spec.path.starts_with(p))
-            })
+            r.rule.is_watch()
+                && r.rule.path.as_deref().is_some_and(|p| {
+                    p != "/" && (p.starts_with(spec.path.as_str()) || spec.path.starts_with(p))
+                })
         })
         .copied()
         .collect();
