@@ -8,5 +8,8 @@ pub mod host;
 pub mod matcher;
 pub mod resource;
 
+#[cfg(test)]
+mod testing;
+
 pub use executor::{ExecOptions, execute};
 pub use resource::Registry;
