@@ -468,6 +468,7 @@ fn now_rfc3339() -> String {
 
 fn base_control(control: &Control) -> ControlReport {
     ControlReport {
+        remediation: control.remediation.clone(),
         id: control.id.clone(),
         title: control.title.clone(),
         desc: control.desc.clone(),
@@ -555,6 +556,14 @@ fn run_control(control: &Control, inputs: &[(String, Value)], ctx: &Ctx<'_>) -> 
         d.data = interpolate_str(&d.data, &env);
     }
     cr.desc = cr.desc.as_deref().map(|d| interpolate_str(d, &env));
+    if let Some(r) = &mut cr.remediation {
+        r.file = r.file.as_deref().map(|f| interpolate_str(f, &env));
+        r.audit_rules = r
+            .audit_rules
+            .iter()
+            .map(|l| interpolate_str(l, &env))
+            .collect();
+    }
     for guard in only_if {
         let start = Instant::now();
         match eval_guard(guard, &env, ctx) {
@@ -572,6 +581,7 @@ fn run_control(control: &Control, inputs: &[(String, Value)], ctx: &Ctx<'_>) -> 
                 let mut skipped = skipped_control(control, message, guard.impact);
                 skipped.descriptions = cr.descriptions;
                 skipped.desc = cr.desc;
+                skipped.remediation = cr.remediation;
                 return skipped;
             }
             Err(message) => {

@@ -73,8 +73,8 @@ fn live_each_failing_state_gets_its_verdict() {
         );
     };
     expect("docker-1.5", "failed", "/usr/bin/dockerd");
-    expect("docker-1.6", "failed", "not persisted");
-    expect("docker-1.7", "failed", "not loaded");
+    expect("docker-1.6", "failed", "not by the persisted rules");
+    expect("docker-1.7", "failed", "not by the loaded rules");
     expect("docker-1.8", "failed", "permission");
     expect("docker-1.9", "failed", "/lib/systemd/system/docker.socket");
     expect("docker-1.10", "failed", "/etc/default/docker.d");

@@ -88,8 +88,8 @@ fn noncompliant_host_fails_with_the_reason() {
         100,
         &[
             ("docker-1.5", "failed", &["/usr/bin/dockerd"]),
-            ("docker-1.6", "failed", &["not persisted"]),
-            ("docker-1.7", "failed", &["not loaded"]),
+            ("docker-1.6", "failed", &["not by the persisted rules"]),
+            ("docker-1.7", "failed", &["not by the loaded rules"]),
             ("docker-1.8", "failed", &["permission"]),
             (
                 "docker-1.9",

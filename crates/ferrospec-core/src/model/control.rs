@@ -31,6 +31,16 @@ pub struct SourceLocation {
     pub line: usize,
 }
 
+/// A structured fix, as data: the audit rule lines that make the control pass and the drop-in
+/// file they belong in. Both may hold `${…}` references, resolved when the control runs.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Remediation {
+    /// The drop-in rules file (an absolute path, usually under `/etc/audit/rules.d/`).
+    pub file: Option<String>,
+    /// Rule lines as `auditctl` takes them (`-w /etc/docker -p wa -k docker`).
+    pub audit_rules: Vec<String>,
+}
+
 /// What a control does when it runs.
 #[derive(Debug, Clone)]
 pub enum ControlBody {
@@ -73,4 +83,6 @@ pub struct Control {
     pub code: String,
     /// What it does.
     pub body: ControlBody,
+    /// The structured fix: audit rules that make the control pass.
+    pub remediation: Option<Remediation>,
 }

@@ -10,7 +10,7 @@ pub use check::{
     Check, CmpOp, Describe, Expectation, Guard, ItsPath, LetBinding, LetSource, Matcher,
     ResourceCall, Subject,
 };
-pub use control::{Control, ControlBody, Description, Reference, SourceLocation};
+pub use control::{Control, ControlBody, Description, Reference, Remediation, SourceLocation};
 pub use impact::{Impact, parse_impact_name};
 pub use profile::{Group, InputDef, Profile, ProfileMetadata};
 

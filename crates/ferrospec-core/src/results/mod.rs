@@ -105,6 +105,8 @@ pub struct ControlReport {
     pub waiver_data: Option<WaiverData>,
     /// Results, never empty.
     pub results: Vec<ResultReport>,
+    /// The control's structured fix with every reference resolved.
+    pub remediation: Option<crate::model::Remediation>,
 }
 
 impl ControlReport {

@@ -12,7 +12,7 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use crate::diagnostic::Diagnostic;
 use crate::model::{
     Check, CmpOp, Control, ControlBody, Describe, Description, Expectation, Guard, ItsPath,
-    LetBinding, LetSource, Matcher, Reference, ResourceCall, SourceLocation, Subject,
+    LetBinding, LetSource, Matcher, Reference, Remediation, ResourceCall, SourceLocation, Subject,
     parse_impact_name,
 };
 use crate::source::{SourceFile, Span};
@@ -300,6 +300,14 @@ struct ControlSpec {
     lets: Option<serde_yaml::Mapping>,
     only_if: Option<OneOrMany<GuardSpec>>,
     describe: Vec<DescribeSpec>,
+    remediation: Option<RemediationSpec>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RemediationSpec {
+    file: Option<String>,
+    audit_rules: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -665,6 +673,10 @@ fn convert(
             line,
         },
         code,
+        remediation: spec.remediation.map(|r| Remediation {
+            file: r.file,
+            audit_rules: r.audit_rules,
+        }),
         body: ControlBody::Declarative {
             lets,
             only_if,
