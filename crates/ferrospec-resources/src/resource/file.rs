@@ -65,7 +65,7 @@ use ferrospec_core::Value;
 use regex::Regex;
 use sha2::{Digest, Sha256};
 
-use crate::host::{FileKind, FileStat};
+use crate::host::{FileKind, FileStat, Host};
 use crate::resource::{Ctx, Prop, Resource, ResourceError, ResourceType};
 
 /// `file`.
@@ -152,7 +152,8 @@ struct FileResource {
 impl FileResource {
     fn read(path: String, ctx: &Ctx<'_>) -> Self {
         let host = ctx.host;
-        let lstat = lookup(host.lstat(&path));
+        let link = link_location(host, &path);
+        let lstat = lookup(host.lstat(&link));
         let stat = match &lstat {
             Ok(Some(_)) => lookup(host.stat(&path)),
             Ok(None) => Ok(None),
@@ -170,7 +171,7 @@ impl FileResource {
         };
         let is_link = matches!(&lstat, Ok(Some(st)) if st.kind == FileKind::Symlink);
         let (shallow_link, resolved) = if is_link {
-            (lookup(host.read_link(&path)), host.resolve(&path))
+            (lookup(host.read_link(&link)), host.resolve(&path))
         } else {
             (Ok(None), None)
         };
@@ -307,6 +308,23 @@ impl FileResource {
         let max = octal_prefix(max);
         let inverse = 0o777 ^ max;
         Ok(Value::Bool(inverse & st.mode != 0))
+    }
+}
+
+/// Where the last component of `path` is, with every link before it resolved: `lstat` follows
+/// links in the parent directories, and on a mounted root an absolute link there must be
+/// resolved inside the root, not on this machine.
+fn link_location(host: &dyn Host, path: &str) -> String {
+    let trimmed = path.trim_end_matches('/');
+    match trimmed.rsplit_once('/') {
+        Some((parent, name)) if !matches!(name, "" | "." | "..") => {
+            let parent = if parent.is_empty() { "/" } else { parent };
+            match host.resolve(parent) {
+                Some(dir) => format!("{}/{name}", dir.trim_end_matches('/')),
+                None => path.to_owned(),
+            }
+        }
+        _ => path.to_owned(),
     }
 }
 
@@ -512,7 +530,7 @@ mod tests {
     use ferrospec_core::model::{CmpOp, Matcher};
 
     use super::*;
-    use crate::host::{CommandError, CommandOutput, Host, RootedHost};
+    use crate::host::{CommandError, CommandOutput, RootedHost};
     use crate::matcher::{Actual, evaluate, evaluate_negated};
 
     /// A temporary root, removed on drop.
@@ -733,6 +751,16 @@ mod tests {
         );
         let out = evaluate(&matcher("be_symlink", None, &[]), &Actual::Resource(&*f)).unwrap();
         assert!(out.matched);
+
+        // An absolute link in a parent directory resolves inside the root.
+        symlink("/real", root.path("abs")).unwrap();
+        let f = open_on(&host, "/abs/target");
+        assert_eq!(get(&*f, "exist?", &[]), Value::Bool(true));
+        assert_eq!(get(&*f, "symlink?", &[]), Value::Bool(false));
+        assert_eq!(get(&*f, "content", &[]), Value::from("x"));
+        let f = open_on(&host, "/abs");
+        assert_eq!(get(&*f, "symlink?", &[]), Value::Bool(true));
+        assert_eq!(get(&*f, "directory?", &[]), Value::Bool(true));
 
         // A dangling link: the link is there, the file is not.
         symlink("/nowhere", root.path("dangling")).unwrap();
