@@ -69,8 +69,8 @@ fn main() {
         json.push(time(&mut exec("json")));
         cli.push(time(&mut exec("cli")));
     }
-    let (b, j, c) = (median(base), median(json), median(cli));
-    let ratio = |d: Duration| d.as_secs_f64() / b.as_secs_f64();
+    let (baseline, json_run, cli_run) = (median(base), median(json), median(cli));
+    let ratio = |d: Duration| d.as_secs_f64() / baseline.as_secs_f64();
     let table = format!(
         "| what | median wall time | ratio to one `auditctl -l` |\n| --- | --- | --- |\n\
          | `auditctl -l` (baseline) | {:.2} ms | 1.00 |\n\
@@ -78,11 +78,11 @@ fn main() {
          | `ferrospec exec` (cli reporter) | {:.2} ms | {:.2} |\n\n\
          {ROUNDS} rounds, interleaved, after 3 warm-up rounds; every audited path present and \
          every rule loaded and persisted (the compliant case), on a {}-core machine.\n",
-        b.as_secs_f64() * 1e3,
-        j.as_secs_f64() * 1e3,
-        ratio(j),
-        c.as_secs_f64() * 1e3,
-        ratio(c),
+        baseline.as_secs_f64() * 1e3,
+        json_run.as_secs_f64() * 1e3,
+        ratio(json_run),
+        cli_run.as_secs_f64() * 1e3,
+        ratio(cli_run),
         std::thread::available_parallelism().map_or(0, std::num::NonZero::get),
     );
     drop(sb);
@@ -94,10 +94,10 @@ fn main() {
             "<!-- bench:exec_vs_auditctl:start -->\n",
             "<!-- bench:exec_vs_auditctl:end -->",
         );
-        let (Some(i), Some(k)) = (doc.find(start), doc.find(end)) else {
+        let (Some(from), Some(to)) = (doc.find(start), doc.find(end)) else {
             panic!("markers missing in docs/performance.md");
         };
-        let updated = format!("{}{start}{table}{}", &doc[..i], &doc[k..]);
+        let updated = format!("{}{start}{table}{}", &doc[..from], &doc[to..]);
         std::fs::write(path, updated).expect("write docs/performance.md");
     }
 }

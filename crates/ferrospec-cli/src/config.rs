@@ -117,8 +117,11 @@ impl Config {
         for pair in a.input {
             let pair = pair.trim_end_matches(',');
             let Some((name, value)) = pair.split_once('=') else {
-                let hint = if pair.ends_with(".yml") || pair.ends_with(".yaml") {
-                    " (input files are not supported yet)"
+                let ext = std::path::Path::new(pair).extension();
+                let hint = if ext.is_some_and(|e| {
+                    e.eq_ignore_ascii_case("yml") || e.eq_ignore_ascii_case("yaml")
+                }) {
+                    "; use --input-file for a file of inputs"
                 } else {
                     ""
                 };
@@ -152,18 +155,19 @@ fn parse_input_value(v: &str) -> Value {
         return Value::Bool(false);
     }
     let digits = v.strip_prefix('-').unwrap_or(v);
-    if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
-        if let Ok(i) = v.parse() {
-            return Value::Int(i);
-        }
+    if !digits.is_empty()
+        && digits.chars().all(|c| c.is_ascii_digit())
+        && let Ok(i) = v.parse()
+    {
+        return Value::Int(i);
     }
-    if let Some((a, b)) = digits.split_once('.') {
-        if !a.is_empty() && !b.is_empty() && a.chars().chain(b.chars()).all(|c| c.is_ascii_digit())
-        {
-            if let Ok(f) = v.parse() {
-                return Value::Float(f);
-            }
-        }
+    if let Some((a, b)) = digits.split_once('.')
+        && !a.is_empty()
+        && !b.is_empty()
+        && a.chars().chain(b.chars()).all(|c| c.is_ascii_digit())
+        && let Ok(f) = v.parse()
+    {
+        return Value::Float(f);
     }
     Value::String(v.to_owned())
 }

@@ -148,7 +148,13 @@ impl ProfileFiles {
             h.update(&f.bytes);
             h.update([0]);
         }
-        h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+        h.finalize()
+            .iter()
+            .fold(String::with_capacity(64), |mut s, b| {
+                use std::fmt::Write as _;
+                let _ = write!(s, "{b:02x}");
+                s
+            })
     }
 }
 
@@ -204,6 +210,13 @@ fn source_of(f: &ProfileFile) -> Result<SourceFile, LoadError> {
     }
 }
 
+/// Whether a path has this extension, in any case.
+fn has_ext(path: &str, ext: &str) -> bool {
+    Path::new(path)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case(ext))
+}
+
 fn is_control_file(rel: &str) -> bool {
     Path::new(rel)
         .extension()
@@ -241,7 +254,7 @@ pub fn load_profile(files: &ProfileFiles, vocab: &dyn Vocabulary) -> Result<Prof
     }
     for f in &files.files {
         let in_controls = files.single || f.rel_path.starts_with("controls/");
-        if f.rel_path.starts_with("libraries/") && f.rel_path.ends_with(".rb") {
+        if f.rel_path.starts_with("libraries/") && has_ext(&f.rel_path, "rb") {
             errors.push(LoadError::profile(
                 &f.display_path,
                 "custom resource libraries (`libraries/*.rb`) are not supported",
@@ -312,7 +325,7 @@ pub fn load_control_file(
     rel_path: &str,
     vocab: &dyn Vocabulary,
 ) -> Result<(Option<String>, Vec<Control>), LoadError> {
-    if rel_path.ends_with(".rb") {
+    if has_ext(rel_path, "rb") {
         return Err(LoadError::diagnostic(
             Diagnostic::new(
                 src,

@@ -105,13 +105,13 @@ fn from_entries(entries: Vec<(String, Vec<(String, Value)>)>) -> Result<Vec<Waiv
             .filter(|v| !matches!(v, Value::Null))
             .map(|v| v.to_string())
             .filter(|s| !s.is_empty());
-        if let Some(d) = &expiration_date {
-            if parse_date(d).is_none() {
-                return Err(WaiverError::BadDate {
-                    control: control_id,
-                    date: d.clone(),
-                });
-            }
+        if let Some(d) = &expiration_date
+            && parse_date(d).is_none()
+        {
+            return Err(WaiverError::BadDate {
+                control: control_id,
+                date: d.clone(),
+            });
         }
         let run = get("run").and_then(|v| run_value(&v));
         out.push(Waiver {
@@ -175,7 +175,7 @@ pub fn read_waiver_file(path: &Path) -> Result<Vec<Waiver>, WaiverError> {
                 let mut fields = Vec::new();
                 for (h, v) in headers.iter().zip(rec.iter()) {
                     if h == "control_id" {
-                        id = v.to_owned();
+                        v.clone_into(&mut id);
                     } else if !v.is_empty() {
                         fields.push((h.to_owned(), Value::String(v.to_owned())));
                     }

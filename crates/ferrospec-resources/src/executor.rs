@@ -425,16 +425,17 @@ fn mask_sensitive(cr: &mut ControlReport, profile: &Profile, inputs: &[(String, 
     };
     for r in &mut cr.results {
         mask(&mut r.code_desc);
-        for field in [
+        for text in [
             &mut r.message,
             &mut r.skip_message,
             &mut r.resource,
             &mut r.resource_params,
             &mut r.resource_id,
-        ] {
-            if let Some(text) = field {
-                mask(text);
-            }
+        ]
+        .into_iter()
+        .flatten()
+        {
+            mask(text);
         }
     }
     for d in &mut cr.descriptions {
@@ -967,7 +968,7 @@ fn run_describe(d: &Describe, env: &Env, ctx: &Ctx<'_>) -> Vec<ResultReport> {
     }
 }
 
-/// Evaluates a matcher for `should` or `should_not` (RSpec's negation is not always the
+/// Evaluates a matcher for `should` or `should_not` (`RSpec`'s negation is not always the
 /// opposite of a match: see [`matcher::evaluate_negated`]).
 fn judge(
     m: &ferrospec_core::model::Matcher,

@@ -1,6 +1,9 @@
 //! End-to-end tests of the `ferrospec` binary: fixture hosts, error messages, bundled data, and
 //! live tests against this machine's kernel.
 
+// Skipped live tests say why on stderr.
+#![allow(clippy::print_stderr)]
+
 mod bundled;
 mod live;
 mod sandbox;

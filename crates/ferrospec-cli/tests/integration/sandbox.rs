@@ -182,6 +182,8 @@ impl Sandbox {
         }
     }
 
+    // A method, so only code holding the sandbox (and its lock) writes the rules file.
+    #[allow(clippy::unused_self)]
     pub(crate) fn persist(&self, rules: &[String]) {
         let mut text =
             String::from("# written by ferrospec's live tests; removed when they finish\n");

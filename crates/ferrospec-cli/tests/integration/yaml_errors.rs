@@ -1,4 +1,4 @@
-//! Bad YAML controls: one clean diagnostic with file:line:col and a caret, exit 1. Each
+//! Bad YAML controls: one clean diagnostic with <file:line:col> and a caret, exit 1. Each
 //! `fixtures/yaml/err/<case>.yml` has its expected stderr in `<case>.stderr`;
 //! `UPDATE_GOLDENFILES=1` rewrites them (read the diff before committing).
 

@@ -12,7 +12,7 @@ pub enum Status {
     Passed,
     /// It did not.
     Failed,
-    /// It was not evaluated (only_if, skip, not applicable, waiver).
+    /// It was not evaluated (`only_if`, skip, not applicable, waiver).
     Skipped,
     /// It could not be evaluated: the truth is unknown (never a pass).
     Error,

@@ -328,7 +328,7 @@ pub(crate) fn parse_control_file(
         *n.borrow_mut() = Some(Names {
             resources,
             matchers,
-        })
+        });
     });
     let result = parse_inner(source, rel_path);
     NAMES.with(|n| *n.borrow_mut() = None);

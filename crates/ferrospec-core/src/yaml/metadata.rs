@@ -111,11 +111,17 @@ pub(crate) fn parse_metadata(
     };
     let mut inputs = Vec::new();
     for input in spec.inputs.into_iter().chain(spec.attributes).flatten() {
-        if let Some(t) = &input.type_ {
-            if !INPUT_TYPES.contains(&t.to_ascii_lowercase().as_str()) {
-                return Err(Diagnostic::new(source, at_key_anywhere(source, t), format!("type `{t}` is not a valid input type"))
-                    .with_label("expected one of `String`, `Numeric`, `Regexp`, `Array`, `Hash`, `Boolean`, `Any`"));
-            }
+        if let Some(t) = &input.type_
+            && !INPUT_TYPES.contains(&t.to_ascii_lowercase().as_str())
+        {
+            return Err(Diagnostic::new(
+                source,
+                at_key_anywhere(source, t),
+                format!("type `{t}` is not a valid input type"),
+            )
+            .with_label(
+                "expected one of `String`, `Numeric`, `Regexp`, `Array`, `Hash`, `Boolean`, `Any`",
+            ));
         }
         let _ = (input.priority, input.profile);
         inputs.push(InputDef {

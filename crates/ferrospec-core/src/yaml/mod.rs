@@ -74,8 +74,11 @@ pub(crate) fn scalar_text(v: &serde_yaml::Value) -> String {
     }
 }
 
+/// One waiver: the control id and its fields.
+pub(crate) type WaiverEntry = (String, Vec<(String, Value)>);
+
 /// A waiver file: control id → fields.
-pub(crate) fn parse_waivers(text: &str) -> Result<Vec<(String, Vec<(String, Value)>)>, String> {
+pub(crate) fn parse_waivers(text: &str) -> Result<Vec<WaiverEntry>, String> {
     if text.trim().is_empty() {
         return Ok(vec![]);
     }
