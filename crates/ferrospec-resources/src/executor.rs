@@ -715,7 +715,24 @@ fn open(call: &ResourceCall, env: &Env, ctx: &Ctx<'_>) -> Result<Box<dyn Resourc
     let ty = resource_type(&call.name)
         .ok_or_else(|| ResourceError::BadArguments(format!("unknown resource `{}`", call.name)))?;
     let args: Vec<Value> = call.args.iter().map(|a| interpolate(a, env)).collect();
-    ty.open(&args, ctx)
+    let mut r = ty.open(&args, ctx)?;
+    for (method, args) in &call.chain {
+        if r.state() != ResourceState::Ok {
+            break;
+        }
+        let args: Vec<Value> = args.iter().map(|a| interpolate(a, env)).collect();
+        r = match r.call(method, &args)? {
+            Prop::Resource(inner) => inner,
+            Prop::Value(v) => {
+                return Err(ResourceError::BadArguments(format!(
+                    "`{method}` of {} gives the value {}, not a resource to describe",
+                    r.to_s(),
+                    v.inspect()
+                )));
+            }
+        };
+    }
+    Ok(r)
 }
 
 /// Follows an `its` path from a resource.

@@ -13,6 +13,9 @@ pub struct ResourceCall {
     pub name: String,
     /// Arguments; keyword arguments arrive as one trailing `Value::Map`.
     pub args: Vec<Value>,
+    /// Methods called on it before it is described, in order (`auditd.file('/x')` is
+    /// `auditd` with `[("file", ["/x"])]`); each must give a resource.
+    pub chain: Vec<(String, Vec<Value>)>,
 }
 
 /// What a `describe` is about.

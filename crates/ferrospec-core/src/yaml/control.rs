@@ -440,6 +440,7 @@ fn subject_of(
         (Some(r), None) => Ok(Subject::Resource(ResourceCall {
             name: r.0,
             args: args_of(args),
+            chain: vec![],
         })),
         (None, Some(v)) if args.is_none() => Ok(Subject::Value(to_value(&v))),
         (None, Some(_)) => Err("`args` belongs to a `resource`, not to a `value`".into()),
@@ -560,6 +561,7 @@ fn lets_of(m: Option<serde_yaml::Mapping>) -> Result<Vec<LetBinding>, String> {
                             resource: ResourceCall {
                                 name: r.0,
                                 args: args_of(a.args),
+                                chain: vec![],
                             },
                             its: its.into_path(),
                         },
