@@ -1,4 +1,4 @@
-//! The syntax tree of a control file: generic Ruby, not InSpec. `control 'x' do … end`,
+//! The syntax tree of a control file: generic Ruby, not `InSpec`. `control 'x' do … end`,
 //! `describe file('/x') do … end` and `it { should eq 1 }` are all [`Call`]s with a
 //! [`Block`]; the evaluator gives them meaning. Every node carries the [`Span`] of its text.
 //!

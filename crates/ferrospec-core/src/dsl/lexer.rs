@@ -268,7 +268,7 @@ impl<'src> Lexer<'src> {
                     self.push(TokenKind::Slash, 1);
                 }
             }
-            b'<' => self.lex_less()?,
+            b'<' => self.lex_less(),
             b'?' => self.lex_question()?,
             b'{' => {
                 if let Some(Mode::Code { braces }) = self.modes.last_mut() {
@@ -667,7 +667,7 @@ impl<'src> Lexer<'src> {
         self.push(TokenKind::StringEnd, len);
     }
 
-    fn lex_less(&mut self) -> Result<(), ParseError> {
+    fn lex_less(&mut self) {
         let rest = self.rest();
         if rest.starts_with("<<") && (self.value_expected() || self.command_argument(2)) {
             let after = &rest[2..];
@@ -700,7 +700,7 @@ impl<'src> Lexer<'src> {
                     start: self.pos,
                 });
                 self.push(TokenKind::HeredocStart, 2 + skip + id_len);
-                return Ok(());
+                return;
             }
         }
         let (kind, len) = if rest.starts_with("<=>") {
@@ -715,7 +715,6 @@ impl<'src> Lexer<'src> {
             (TokenKind::Lt, 1)
         };
         self.push(kind, len);
-        Ok(())
     }
 
     fn lex_heredoc_bodies(&mut self) -> Result<(), ParseError> {

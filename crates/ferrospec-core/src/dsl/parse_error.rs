@@ -132,7 +132,7 @@ fn list(items: &[Expected]) -> String {
     }
 }
 
-/// `identifier `describe``, `end of file`, `` `)` ``.
+/// ``identifier `describe` ``, `end of file`, ``keyword `end` ``.
 fn describe_found(kind: TokenKind, lexeme: &str) -> String {
     use TokenKind as K;
     let shown: String = lexeme.chars().take(40).collect();

@@ -385,9 +385,8 @@ impl TokenKind {
             K::LBracket => "[",
             K::RBracket => "]",
             K::LBrace => "{",
-            K::RBrace => "}",
+            K::RBrace | K::InterpolationEnd => "}",
             K::InterpolationBegin => "#{",
-            K::InterpolationEnd => "}",
             _ => return None,
         })
     }
