@@ -315,7 +315,12 @@ mod tests {
     #[test]
     fn template_is_registered_with_autoescape() {
         // Tera escapes only templates whose name ends in `.html`, `.htm` or `.xml`.
-        assert!(TEMPLATE_NAME.ends_with(".html"));
+        assert_eq!(
+            std::path::Path::new(TEMPLATE_NAME)
+                .extension()
+                .and_then(|e| e.to_str()),
+            Some("html")
+        );
         let report = RunReport {
             target: "<script>alert(1)</script>".into(),
             ..RunReport::default()

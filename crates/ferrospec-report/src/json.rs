@@ -159,9 +159,7 @@ fn waiver_data(waiver: &WaiverData) -> wire::WaiverData<'_> {
 /// exception it names or InSpec's resource failure, and its backtrace or an empty one.
 /// Other results keep whatever they carry. Shared by every reporter that writes InSpec's
 /// result fields (`json`, `json-min`, `yaml`, `junit2`).
-pub(crate) fn exception_and_backtrace(
-    result: &ResultReport,
-) -> (Option<&str>, Option<&[String]>) {
+pub(crate) fn exception_and_backtrace(result: &ResultReport) -> (Option<&str>, Option<&[String]>) {
     if result.status() == Status::Error {
         (
             Some(result.exception.as_deref().unwrap_or(DEFAULT_EXCEPTION)),

@@ -11,9 +11,9 @@ use std::io;
 
 use ferrospec_core::results::RunReport;
 
+use crate::ReportError;
 use crate::json::exception_and_backtrace;
 use crate::json_wire as wire;
-use crate::ReportError;
 
 /// Writes the `json-min` report.
 pub(crate) fn render(report: &RunReport, out: &mut dyn io::Write) -> Result<(), ReportError> {

@@ -1,4 +1,4 @@
-//! InSpec's `junit2` reporter (also selected as `junit`): JUnit XML built as a
+//! InSpec's `junit2` reporter (also selected as `junit`): `JUnit` XML built as a
 //! [`quick_junit::Report`] and serialized by it, never written by hand (see
 //! `lib/inspec/reporters/junit.rb` in inspec/inspec and `inspec-semantics.md` §5.4).
 //!
@@ -85,7 +85,9 @@ fn test_suite(report: &RunReport, index: usize, profile: &ProfileReport) -> Test
         ("hostname", report.target.clone()),
         ("skipped", skipped.to_string()),
     ] {
-        suite.extra.insert(XmlString::new(name), XmlString::new(value));
+        suite
+            .extra
+            .insert(XmlString::new(name), XmlString::new(value));
     }
     suite
 }
@@ -151,9 +153,7 @@ fn results(profile: &ProfileReport) -> impl Iterator<Item = &ResultReport> {
 
 /// The earliest `start_time` that parses as RFC 3339. The executor always writes one; a
 /// result without it only loses the attribute, it does not fail the report.
-fn earliest<'a>(
-    results: impl Iterator<Item = &'a ResultReport>,
-) -> Option<DateTime<FixedOffset>> {
+fn earliest<'a>(results: impl Iterator<Item = &'a ResultReport>) -> Option<DateTime<FixedOffset>> {
     results
         .filter_map(|result| DateTime::parse_from_rfc3339(&result.start_time).ok())
         .min()

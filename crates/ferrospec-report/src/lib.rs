@@ -51,12 +51,12 @@ pub enum Format {
     /// Spec: <https://docs.chef.io/inspec/reporters/#json-min>, as implemented by
     /// `lib/inspec/reporters/json_min.rb` in inspec/inspec (schema `exec-jsonmin`).
     JsonMin,
-    /// JUnit XML as InSpec's `junit2` writes it (`junit` is accepted as an alias): one
+    /// `JUnit` XML as InSpec's `junit2` writes it (`junit` is accepted as an alias): one
     /// testsuite per profile, one testcase per result.
     ///
     /// Spec: <https://docs.chef.io/inspec/reporters/#junit2>, as implemented by
     /// `lib/inspec/reporters/junit.rb` (`Junit2`) in inspec/inspec; the XML follows the
-    /// JUnit schema that `quick-junit` writes.
+    /// `JUnit` schema that `quick-junit` writes.
     Junit2,
     /// The `json` document as YAML (`yaml`).
     ///

@@ -17,11 +17,10 @@ use crate::ReportError;
 
 /// Writes the `yaml` report.
 pub(crate) fn render(report: &RunReport, out: &mut dyn io::Write) -> Result<(), ReportError> {
-    let text =
-        serde_yaml::to_string(&crate::json::exec_json(report)).map_err(|err| {
-            ReportError::Internal {
-                message: format!("cannot serialize the yaml report: {err}"),
-            }
-        })?;
+    let text = serde_yaml::to_string(&crate::json::exec_json(report)).map_err(|err| {
+        ReportError::Internal {
+            message: format!("cannot serialize the yaml report: {err}"),
+        }
+    })?;
     crate::write_all(out, text.as_bytes())
 }
