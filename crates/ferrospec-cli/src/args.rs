@@ -29,8 +29,9 @@ pub(crate) struct ExecArgs {
     #[arg(value_name = "PATH")]
     pub(crate) paths: Vec<PathBuf>,
 
-    /// Reporters as NAME or NAME:PATH (`cli`, `json`, `json:out.json`); several may be given,
-    /// only one may write to standard output. Default: cli.
+    /// Reporters as NAME or NAME:PATH: `cli`, `json`, `json-min`, `junit2` (`junit`), `yaml`,
+    /// `html2` (`html`); e.g. `cli json:out.json junit2:out.xml`. Several may be given; only one
+    /// may write to standard output. Default: cli.
     #[arg(long, num_args = 1.., value_name = "NAME[:PATH]")]
     pub(crate) reporter: Vec<String>,
 

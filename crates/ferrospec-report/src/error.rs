@@ -13,7 +13,7 @@ pub enum ReportError {
         #[source]
         source: io::Error,
     },
-    /// A format name that is not one of [`crate::Format::ALL`].
+    /// A name that is neither a format's name nor an alias ([`crate::Format::names`]).
     #[error("unknown reporter `{name}`, expected one of {}", expected_names())]
     UnknownFormat {
         /// The name given.
@@ -28,9 +28,8 @@ pub enum ReportError {
 }
 
 fn expected_names() -> String {
-    let names: Vec<String> = crate::Format::ALL
-        .iter()
-        .map(|format| format!("`{}`", format.name()))
+    let names: Vec<String> = crate::Format::names()
+        .map(|name| format!("`{name}`"))
         .collect();
     names.join(", ")
 }

@@ -34,7 +34,8 @@ pub(crate) fn render(
     crate::write_all(out, &bytes)
 }
 
-fn exec_json(report: &RunReport) -> wire::ExecJson<'_> {
+/// The whole exec-json document of `report`; `yaml` writes the same document.
+pub(crate) fn exec_json(report: &RunReport) -> wire::ExecJson<'_> {
     let counts = report.counts();
     wire::ExecJson {
         platform: wire::Platform {
@@ -154,9 +155,12 @@ fn waiver_data(waiver: &WaiverData) -> wire::WaiverData<'_> {
     }
 }
 
-fn result(result: &ResultReport) -> wire::ControlResult<'_> {
-    let status = result.status();
-    let (exception, backtrace) = if status == Status::Error {
+/// The `exception` and `backtrace` of a result on the wire. An error always has both: the
+/// exception it names or InSpec's resource failure, and its backtrace or an empty one.
+/// Other results keep whatever they carry. Shared by every reporter that writes InSpec's
+/// result fields (`json`, `json-min`, `yaml`, `junit2`).
+pub(crate) fn exception_and_backtrace(result: &ResultReport) -> (Option<&str>, Option<&[String]>) {
+    if result.status() == Status::Error {
         (
             Some(result.exception.as_deref().unwrap_or(DEFAULT_EXCEPTION)),
             // An empty array, not a missing key: Heimdall tells an error from a failure by
@@ -165,9 +169,13 @@ fn result(result: &ResultReport) -> wire::ControlResult<'_> {
         )
     } else {
         (result.exception.as_deref(), result.backtrace.as_deref())
-    };
+    }
+}
+
+fn result(result: &ResultReport) -> wire::ControlResult<'_> {
+    let (exception, backtrace) = exception_and_backtrace(result);
     wire::ControlResult {
-        status: status.as_inspec_str(),
+        status: result.status().as_inspec_str(),
         code_desc: &result.code_desc,
         run_time: result.run_time,
         start_time: &result.start_time,

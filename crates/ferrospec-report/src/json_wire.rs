@@ -196,3 +196,42 @@ impl<V: Serialize> Serialize for Pairs<'_, V> {
         map.end()
     }
 }
+
+/// The whole `json-min` document: InSpec's `lib/inspec/reporters/json_min.rb`, key for key.
+#[derive(Debug, Serialize)]
+pub(crate) struct ExecJsonMin<'a> {
+    /// One entry per result, across every profile.
+    pub(crate) controls: Vec<MinResult<'a>>,
+    pub(crate) statistics: MinStatistics,
+    pub(crate) version: &'a str,
+}
+
+/// `json-min`'s `statistics`: only the duration, as InSpec.
+#[derive(Debug, Serialize)]
+pub(crate) struct MinStatistics {
+    pub(crate) duration: f64,
+}
+
+/// One entry of `json-min`'s `controls`: a result with the ids of its control and profile.
+/// The optional keys are present only when the result has them, in InSpec's order.
+#[derive(Debug, Serialize)]
+pub(crate) struct MinResult<'a> {
+    /// The control's id.
+    pub(crate) id: &'a str,
+    /// The profile's name.
+    pub(crate) profile_id: &'a str,
+    pub(crate) profile_sha256: &'a str,
+    /// `passed`, `failed` or `skipped`; an error is `failed` with an `exception`.
+    pub(crate) status: &'static str,
+    pub(crate) code_desc: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) skip_message: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) resource: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) message: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) exception: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) backtrace: Option<&'a [String]>,
+}

@@ -8,7 +8,7 @@
 //!
 //! Adding a format is one module, one [`Format`] variant (with its line in
 //! [`Format::ALL`], [`Format::name`], [`Format::file_extension`] and the dispatch in
-//! [`render`]) and its goldens in `fixtures/reports/`.
+//! [`render`]) and its goldens in `fixtures/reports/`. `docs/reporters.md` lists them.
 
 // Clippy takes "InSpec" for a code identifier; the name is on every other line here.
 // Once `clippy.toml` lists it in `doc-valid-idents` this allow can go.
@@ -20,8 +20,12 @@ use ferrospec_core::results::RunReport;
 
 mod cli;
 mod error;
+mod html;
 mod json;
+mod json_min;
 mod json_wire;
+mod junit;
+mod yaml;
 
 pub use error::ReportError;
 
@@ -40,17 +44,57 @@ pub enum Format {
     /// Spec: <https://docs.chef.io/inspec/reporters/#json> and the `exec-json` schema
     /// (`inspec schema exec-json`, generated from `lib/inspec/schema/exec_json.rb`).
     Json,
+    /// InSpec's `json-min`: one flat entry per result across all profiles
+    /// (`{controls: [{id, profile_id, profile_sha256, status, code_desc, …}], statistics,
+    /// version}`).
+    ///
+    /// Spec: <https://docs.chef.io/inspec/reporters/#json-min>, as implemented by
+    /// `lib/inspec/reporters/json_min.rb` in inspec/inspec (schema `exec-jsonmin`).
+    JsonMin,
+    /// `JUnit` XML as InSpec's `junit2` writes it (`junit` is accepted as an alias): one
+    /// testsuite per profile, one testcase per result.
+    ///
+    /// Spec: <https://docs.chef.io/inspec/reporters/#junit2>, as implemented by
+    /// `lib/inspec/reporters/junit.rb` (`Junit2`) in inspec/inspec; the XML follows the
+    /// `JUnit` schema that `quick-junit` writes.
+    Junit2,
+    /// The `json` document as YAML (`yaml`).
+    ///
+    /// Spec: <https://docs.chef.io/inspec/reporters/#yaml>, as implemented by
+    /// `lib/inspec/reporters/yaml.rb` in inspec/inspec.
+    Yaml,
+    /// A self-contained HTML page (`html2`, alias `html`): inline CSS and JS, no external
+    /// resources.
+    ///
+    /// Spec: <https://docs.chef.io/inspec/reporters/#html2>, as implemented by
+    /// `lib/inspec/reporters/html2.rb` in inspec/inspec.
+    Html2,
 }
 
 impl Format {
     /// Every format, in the order `--help` should list them.
-    pub const ALL: &'static [Format] = &[Format::Cli, Format::Json];
+    pub const ALL: &'static [Format] = &[
+        Format::Cli,
+        Format::Json,
+        Format::JsonMin,
+        Format::Junit2,
+        Format::Yaml,
+        Format::Html2,
+    ];
+
+    /// Other names InSpec accepts, and the format each selects.
+    const ALIASES: &'static [(&'static str, Format)] =
+        &[("junit", Format::Junit2), ("html", Format::Html2)];
 
     /// The name InSpec's `--reporter` uses for this format.
     pub fn name(self) -> &'static str {
         match self {
             Format::Cli => "cli",
             Format::Json => "json",
+            Format::JsonMin => "json-min",
+            Format::Junit2 => "junit2",
+            Format::Yaml => "yaml",
+            Format::Html2 => "html2",
         }
     }
 
@@ -59,15 +103,34 @@ impl Format {
         match self {
             Format::Cli => "txt",
             Format::Json => "json",
+            Format::JsonMin => "min.json",
+            Format::Junit2 => "xml",
+            Format::Yaml => "yaml",
+            Format::Html2 => "html",
         }
     }
 
-    /// The format InSpec calls `name` (`cli`, `json`).
+    /// Every name `--reporter` accepts: each format's [`Format::name`], then the aliases.
+    pub fn names() -> impl Iterator<Item = &'static str> {
+        Format::ALL
+            .iter()
+            .map(|format| format.name())
+            .chain(Format::ALIASES.iter().map(|(alias, _)| *alias))
+    }
+
+    /// The format InSpec calls `name` (`cli`, `json`, `json-min`, `junit2`, `yaml`,
+    /// `html2`), or one of its aliases (`junit`, `html`).
     pub fn from_name(name: &str) -> Result<Format, ReportError> {
         Format::ALL
             .iter()
             .copied()
             .find(|format| format.name() == name)
+            .or_else(|| {
+                Format::ALIASES
+                    .iter()
+                    .find(|(alias, _)| *alias == name)
+                    .map(|(_, format)| *format)
+            })
             .ok_or_else(|| ReportError::UnknownFormat {
                 name: name.to_owned(),
             })
@@ -108,6 +171,10 @@ pub fn render(
     match format {
         Format::Cli => cli::render(report, opts, out)?,
         Format::Json => json::render(report, opts, out)?,
+        Format::JsonMin => json_min::render(report, out)?,
+        Format::Junit2 => junit::render(report, out)?,
+        Format::Yaml => yaml::render(report, out)?,
+        Format::Html2 => html::render(report, out)?,
     }
     out.flush().map_err(|source| ReportError::Io { source })
 }
@@ -128,6 +195,27 @@ mod tests {
         assert_eq!(Format::from_name("cli").unwrap(), Format::Cli);
         assert_eq!(Format::from_name("json").unwrap(), Format::Json);
         assert_eq!("json".parse::<Format>().unwrap(), Format::Json);
+        assert_eq!(Format::from_name("json-min").unwrap(), Format::JsonMin);
+        assert_eq!(Format::from_name("junit2").unwrap(), Format::Junit2);
+        assert_eq!(Format::from_name("yaml").unwrap(), Format::Yaml);
+        assert_eq!(Format::from_name("html2").unwrap(), Format::Html2);
+    }
+
+    #[test]
+    fn aliases_select_the_current_format() {
+        assert_eq!(Format::from_name("junit").unwrap(), Format::Junit2);
+        assert_eq!(Format::from_name("html").unwrap(), Format::Html2);
+        // The alias is accepted, the current InSpec name is what we print.
+        assert_eq!(Format::from_name("junit").unwrap().name(), "junit2");
+        assert_eq!(Format::from_name("html").unwrap().name(), "html2");
+    }
+
+    #[test]
+    fn file_extensions_are_unique() {
+        let mut extensions: Vec<&str> = Format::ALL.iter().map(|f| f.file_extension()).collect();
+        extensions.sort_unstable();
+        extensions.dedup();
+        assert_eq!(extensions.len(), Format::ALL.len());
     }
 
     #[test]
@@ -135,7 +223,8 @@ mod tests {
         let err = Format::from_name("jsno").unwrap_err();
         assert_eq!(
             err.to_string(),
-            "unknown reporter `jsno`, expected one of `cli`, `json`"
+            "unknown reporter `jsno`, expected one of `cli`, `json`, `json-min`, `junit2`, \
+             `yaml`, `html2`, `junit`, `html`"
         );
     }
 

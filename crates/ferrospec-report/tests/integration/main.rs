@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used)]
 // Clippy takes "InSpec" for a code identifier (see `src/lib.rs`).
 
+mod formats;
 mod goldens;
 mod json_shape;
 mod samples;
