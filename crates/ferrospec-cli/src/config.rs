@@ -66,10 +66,7 @@ impl Config {
                 None => (spec.clone(), Destination::Stdout),
             };
             let format = Format::from_name(&name).map_err(|_| {
-                let known: Vec<String> = Format::ALL
-                    .iter()
-                    .map(|f| format!("`{}`", f.name()))
-                    .collect();
+                let known: Vec<String> = Format::names().map(|n| format!("`{n}`")).collect();
                 CliError::Usage(format!(
                     "`{name}` is not a valid reporter type, expected one of {}",
                     known.join(", ")
