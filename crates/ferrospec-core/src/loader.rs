@@ -326,14 +326,13 @@ pub fn load_control_file(
     vocab: &dyn Vocabulary,
 ) -> Result<(Option<String>, Vec<Control>), LoadError> {
     if has_ext(rel_path, "rb") {
-        return Err(LoadError::diagnostic(
-            Diagnostic::new(
-                src,
-                Span::empty(0),
-                "controls written in the InSpec DSL (`.rb`) are not supported yet",
-            )
-            .with_label("write this control in YAML (see docs/yaml-controls.md)"),
-        ));
+        let program = crate::dsl::parse(src).map_err(|e| LoadError::diagnostic(e.to_diagnostic(src)))?;
+        let file = std::sync::Arc::new(crate::dsl_file::DslFile {
+            source: src.clone(),
+            program,
+            rel_path: rel_path.to_owned(),
+        });
+        return crate::dsl_file::collect(&file).map_err(LoadError::diagnostic);
     }
     yaml::parse_control_file(src, rel_path, vocab.resource_names(), vocab.matcher_names())
         .map_err(LoadError::diagnostic)

@@ -53,6 +53,14 @@ pub enum ControlBody {
         /// The checks.
         checks: Vec<Check>,
     },
+    /// A control written in the InSpec DSL: the statement `index` of a parsed file (a
+    /// `control … do … end` call, or a bare top-level `describe`), evaluated when it runs.
+    Dsl {
+        /// The parsed file, shared by its controls.
+        file: std::sync::Arc<crate::dsl_file::DslFile>,
+        /// Which top-level statement.
+        index: usize,
+    },
     /// A control that could not be built; running it gives one error result.
     Invalid {
         /// Why.
