@@ -748,7 +748,7 @@ impl<'src> Lexer<'src> {
     fn lex_question(&mut self) -> Result<(), ParseError> {
         // `?a` is a character literal where an operand is expected.
         let next = self.rest()[1..].chars().next();
-        if self.value_expected()
+        if (self.value_expected() || self.command_argument(1))
             && next.is_some_and(|c| !c.is_whitespace())
             && !self.rest()[1..]
                 .chars()
