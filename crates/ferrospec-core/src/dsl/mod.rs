@@ -127,12 +127,14 @@ mod tests {
 
     /// A control in the shape of dev-sec's host-1.7, `n` times.
     fn generated_profile(n: usize) -> String {
+        use std::fmt::Write as _;
         let mut text = String::from(
             "title 'Generated'\nTRUSTED_USER = input('trusted_user')\n\
              only_if('docker not found') { command('docker').exist? }\n\n",
         );
         for i in 0..n {
-            text.push_str(&format!(
+            let _ = write!(
+                text,
                 "control 'gen-{i}' do\n  impact 1.0\n  title 'Audit docker path {i}'\n  \
                  desc 'Audit the path.\n  Second line with \\'quotes\\'.'\n  tag 'host'\n  \
                  tag 'cis-docker-1.12.0': '1.{i}'\n  tag cci: ['CCI-{i}'], nist: ['AU-3']\n  \
@@ -140,7 +142,7 @@ mod tests {
                  describe auditd do\n    its(:lines) {{ should include(\"-w /var/lib/docker{i} -p rwxa -k docker\") }}\n  end\n  \
                  describe file(\"/etc/docker/#{{TRUSTED_USER}}/{i}\") do\n    it {{ should be_owned_by 'root' }}\n    \
                  its('mode') {{ should cmp <= '0644' }}\n  end\nend\n\n"
-            ));
+            );
         }
         text
     }
