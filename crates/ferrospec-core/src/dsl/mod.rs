@@ -125,6 +125,35 @@ mod tests {
         assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
     }
 
+    /// Truncating or corrupting any fixture gives a result or an error, never a panic.
+    #[test]
+    fn damaged_fixtures_never_panic() {
+        let (_, files) = fixtures("ok");
+        for path in &files {
+            let text = std::fs::read_to_string(path).unwrap();
+            let cuts: Vec<usize> = (0..text.len())
+                .step_by(5)
+                .filter(|&i| text.is_char_boundary(i))
+                .collect();
+            let check = |text: &str| {
+                // The parser thread reports a panic as an internal error.
+                if let Err(e) = parse(&SourceFile::new("damaged.rb", text)) {
+                    assert!(
+                        !matches!(e.kind, ParseErrorKind::Internal { .. }),
+                        "{e} on:\n{text}"
+                    );
+                }
+            };
+            for &cut in &cuts {
+                check(&text[..cut]);
+            }
+            for (n, &at) in cuts.iter().enumerate().step_by(3) {
+                let junk = ["(", "end", "'", "\"", "{", "do", "#{", "|", "/", "%w[", ":"][n % 11];
+                check(&format!("{}{junk}{}", &text[..at], &text[at..]));
+            }
+        }
+    }
+
     /// A control in the shape of dev-sec's host-1.7, `n` times.
     fn generated_profile(n: usize) -> String {
         use std::fmt::Write as _;

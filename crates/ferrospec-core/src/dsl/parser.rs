@@ -335,13 +335,9 @@ impl<'src> Parser<'src> {
         };
         let op_token = self.advance();
         let start = expr.span;
-        if matches!(expr.kind, ExprKind::Unsupported { .. }) {
+        if let ExprKind::Unsupported { construct } = &expr.kind {
             let value = self.parse_assigned_value()?;
-            let span = start.to(value.span);
-            let ExprKind::Unsupported { construct } = expr.kind else {
-                unreachable!("checked above")
-            };
-            return Ok(unsupported_stmt(&construct, span));
+            return Ok(unsupported_stmt(construct, start.to(value.span)));
         }
         let target = self.assignment_target(expr, op_token)?;
         let value = self.parse_assigned_value()?;
@@ -1363,11 +1359,14 @@ impl<'src> Parser<'src> {
     /// Skips `def … end`, `case … end`, `begin … end` and the like, counting nested
     /// constructs, blocks and `end`s.
     fn skip_construct(&mut self) -> Result<Expr> {
-        let first = self.peek();
+        let first = self.advance();
         let construct = first.lexeme.to_owned();
-        let mut depth = 0usize;
+        let mut depth = 1usize;
         // `while cond do … end`: that `do` opens nothing.
-        let mut loop_do = false;
+        let mut loop_do = matches!(
+            first.kind,
+            TokenKind::While | TokenKind::Until | TokenKind::For
+        );
         loop {
             let token = self.peek();
             match token.kind {
