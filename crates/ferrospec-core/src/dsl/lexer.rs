@@ -748,7 +748,7 @@ impl<'src> Lexer<'src> {
     fn lex_question(&mut self) -> Result<(), ParseError> {
         // `?a` is a character literal where an operand is expected.
         let next = self.rest()[1..].chars().next();
-        if self.value_expected()
+        if (self.value_expected() || self.command_argument(1))
             && next.is_some_and(|c| !c.is_whitespace())
             && !self.rest()[1..]
                 .chars()
@@ -946,12 +946,24 @@ mod tests {
     }
 
     macro_rules! error {
-        ($name:ident, $input:expr, offset: $offset:expr, width: $width:expr, kind: $kind:expr $(,)?) => {
+        (
+            $name:ident,
+            $input:expr,
+            offset: $offset:expr,
+            line: $line:expr,
+            column: $column:expr,
+            width: $width:expr,
+            kind: $kind:expr $(,)?
+        ) => {
             #[test]
             fn $name() {
-                let err = lex($input).expect_err("lexing should fail");
+                let source = crate::source::SourceFile::new("test.rb", $input);
+                let err = lex(source.text()).expect_err("lexing should fail");
                 assert_eq!(err.kind, $kind);
                 assert_eq!(err.span.start, $offset, "offset");
+                let position = source.position(err.span.start);
+                assert_eq!(position.line, $line, "line (0-based)");
+                assert_eq!(position.column, $column, "column (0-based)");
                 assert_eq!(err.span.end - err.span.start, $width, "width");
             }
         };
@@ -1098,20 +1110,24 @@ mod tests {
         );
     }
 
-    error!(unterminated_string, "x = 'abc", offset: 4, width: 1,
+    error!(unterminated_string, "x = 'abc", offset: 4, line: 0, column: 4, width: 1,
         kind: ParseErrorKind::Unterminated { what: "string".into() });
-    error!(unterminated_regex, "x =~ /abc", offset: 5, width: 1,
-        kind: ParseErrorKind::Unterminated { what: "regular expression".into() });
-    error!(unterminated_interpolation, "\"#{x", offset: 0, width: 1,
+    error!(unterminated_string_on_second_line, "x = 1\ny = 'é", offset: 10, line: 1, column: 4, width: 1,
         kind: ParseErrorKind::Unterminated { what: "string".into() });
-    error!(unterminated_block_comment, "=begin\nx\n", offset: 0, width: 6,
-        kind: ParseErrorKind::Unterminated { what: "`=begin` comment".into() });
-    error!(unterminated_heredoc_error, "x = <<~EOS\na\n", offset: 4, width: 2,
-        kind: ParseErrorKind::Unterminated { what: "heredoc `EOS`".into() });
-    error!(unterminated_words, "%w[a b", offset: 0, width: 3,
-        kind: ParseErrorKind::Unterminated { what: "word array".into() });
-    error!(unexpected_character, "a \\ b", offset: 2, width: 1,
+    error!(unexpected_character_after_unicode, "'é' \\ x", offset: 5, line: 0, column: 4, width: 1,
         kind: ParseErrorKind::UnexpectedCharacter { character: '\\' });
-    error!(character_literal, "x = ?a", offset: 4, width: 2,
+    error!(unterminated_regex, "x =~ /abc", offset: 5, line: 0, column: 5, width: 1,
+        kind: ParseErrorKind::Unterminated { what: "regular expression".into() });
+    error!(unterminated_interpolation, "\"#{x", offset: 0, line: 0, column: 0, width: 1,
+        kind: ParseErrorKind::Unterminated { what: "string".into() });
+    error!(unterminated_block_comment, "=begin\nx\n", offset: 0, line: 0, column: 0, width: 6,
+        kind: ParseErrorKind::Unterminated { what: "`=begin` comment".into() });
+    error!(unterminated_heredoc_error, "x = <<~EOS\na\n", offset: 4, line: 0, column: 4, width: 2,
+        kind: ParseErrorKind::Unterminated { what: "heredoc `EOS`".into() });
+    error!(unterminated_words, "%w[a b", offset: 0, line: 0, column: 0, width: 3,
+        kind: ParseErrorKind::Unterminated { what: "word array".into() });
+    error!(unexpected_character, "a \\ b", offset: 2, line: 0, column: 2, width: 1,
+        kind: ParseErrorKind::UnexpectedCharacter { character: '\\' });
+    error!(character_literal, "x = ?a", offset: 4, line: 0, column: 4, width: 2,
         kind: ParseErrorKind::Unsupported { construct: "character literal".into() });
 }

@@ -63,6 +63,14 @@ pub enum ParseErrorKind {
         /// Its text.
         lexeme: String,
     },
+    /// A block, `if` or parenthesis still open at the end of the file; the span is its opener.
+    #[error("unclosed {opener}, expected {closer} before the end of the file")]
+    Unclosed {
+        /// The opening token (`` `do` ``, `` `if` ``, `` `{` ``).
+        opener: String,
+        /// The token that would close it.
+        closer: TokenKind,
+    },
     /// Ruby outside the subset that cannot be skipped over.
     #[error("unsupported construct `{construct}`")]
     Unsupported {
@@ -108,6 +116,7 @@ impl ParseError {
                 format!("expected {}", list(expected))
             }
             ParseErrorKind::Unterminated { what } => format!("{what} starts here"),
+            ParseErrorKind::Unclosed { closer, .. } => format!("no matching {closer}"),
             ParseErrorKind::Unsupported { .. } => "not supported by ferrospec".to_owned(),
             ParseErrorKind::TooDeep { .. } => "too deep".to_owned(),
             ParseErrorKind::InvalidAssignment => "not assignable".to_owned(),

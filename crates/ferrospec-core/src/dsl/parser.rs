@@ -59,6 +59,9 @@ pub(crate) struct Parser<'src> {
     locals: Vec<&'src str>,
     /// Inside the arguments of a command call: `do` (and `{` without `|`) belong to it.
     command_args: bool,
+    /// Open blocks, `if`s and parentheses, innermost last, with their closers: at the end of
+    /// the file the innermost is reported as unclosed.
+    open: Vec<(Token<'src>, TokenKind)>,
 }
 
 impl<'src> Parser<'src> {
@@ -75,6 +78,7 @@ impl<'src> Parser<'src> {
             max_depth,
             locals: Vec::new(),
             command_args: false,
+            open: Vec::new(),
         }
     }
 
@@ -193,6 +197,19 @@ impl<'src> Parser<'src> {
         result
     }
 
+    /// Runs `f` with `opener` open until `closer`, for "unclosed" errors.
+    fn opened<T>(
+        &mut self,
+        opener: Token<'src>,
+        closer: TokenKind,
+        f: impl FnOnce(&mut Self) -> Result<T>,
+    ) -> Result<T> {
+        self.open.push((opener, closer));
+        let result = f(self);
+        self.open.pop();
+        result
+    }
+
     /// Runs `f` outside of any command call's arguments (inside brackets, blocks,
     /// interpolations), where `do` and `{` bind normally again.
     fn unrestricted<T>(&mut self, f: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
@@ -226,6 +243,15 @@ impl<'src> Parser<'src> {
                 return Ok(stmts);
             }
             if kind == TokenKind::Eof {
+                if let Some(&(opener, closer)) = self.open.last() {
+                    return Err(ParseError::new(
+                        opener.span,
+                        ParseErrorKind::Unclosed {
+                            opener: format!("`{}`", opener.lexeme),
+                            closer,
+                        },
+                    ));
+                }
                 for &closer in closers {
                     self.check(closer);
                 }
@@ -309,13 +335,9 @@ impl<'src> Parser<'src> {
         };
         let op_token = self.advance();
         let start = expr.span;
-        if matches!(expr.kind, ExprKind::Unsupported { .. }) {
+        if let ExprKind::Unsupported { construct } = &expr.kind {
             let value = self.parse_assigned_value()?;
-            let span = start.to(value.span);
-            let ExprKind::Unsupported { construct } = expr.kind else {
-                unreachable!("checked above")
-            };
-            return Ok(unsupported_stmt(&construct, span));
+            return Ok(unsupported_stmt(construct, start.to(value.span)));
         }
         let target = self.assignment_target(expr, op_token)?;
         let value = self.parse_assigned_value()?;
@@ -400,10 +422,12 @@ impl<'src> Parser<'src> {
     fn parse_if(&mut self) -> Result<Stmt> {
         self.nested(|p| {
             let keyword = p.advance();
-            let mut stmt = p.parse_if_rest(keyword)?;
-            let end = p.expect(TokenKind::End)?;
-            stmt.span = stmt.span.to(end.span);
-            Ok(stmt)
+            p.opened(keyword, TokenKind::End, |p| {
+                let mut stmt = p.parse_if_rest(keyword)?;
+                let end = p.expect(TokenKind::End)?;
+                stmt.span = stmt.span.to(end.span);
+                Ok(stmt)
+            })
         })
     }
 
@@ -865,11 +889,12 @@ impl<'src> Parser<'src> {
         Ok(None)
     }
 
+    /// A block; it needs no nesting level of its own, as it hangs off a call that has one.
     fn parse_block(&mut self, close: TokenKind) -> Result<Block> {
-        self.nested(|p| {
-            let open = p.advance();
-            let scope = p.locals.len();
-            let result = p.unrestricted(|p| {
+        let open = self.advance();
+        let scope = self.locals.len();
+        let result = self.opened(open, close, |p| {
+            p.unrestricted(|p| {
                 let mut unsupported = None;
                 let params = if p.peek_kind() == TokenKind::OrOr {
                     p.advance();
@@ -889,10 +914,10 @@ impl<'src> Parser<'src> {
                     body,
                     span: open.span.to(end.span),
                 })
-            });
-            p.locals.truncate(scope);
-            result
-        })
+            })
+        });
+        self.locals.truncate(scope);
+        result
     }
 
     /// `a, b|` after the opening `|`. Patterns beyond plain names (`(k, v)`, `*rest`,
@@ -1172,12 +1197,10 @@ impl<'src> Parser<'src> {
                 }
                 TokenKind::InterpolationBegin => {
                     self.advance();
-                    let (stmts, end) = self.nested(|p| {
-                        p.unrestricted(|p| {
-                            let stmts = p.parse_statements(&[TokenKind::InterpolationEnd])?;
-                            let end = p.expect(TokenKind::InterpolationEnd)?;
-                            Ok((stmts, end))
-                        })
+                    let (stmts, end) = self.unrestricted(|p| {
+                        let stmts = p.parse_statements(&[TokenKind::InterpolationEnd])?;
+                        let end = p.expect(TokenKind::InterpolationEnd)?;
+                        Ok((stmts, end))
                     })?;
                     let span = token.span.to(end.span);
                     parts.push(StringPart::Interpolation(statements_value(stmts, span)));
@@ -1207,7 +1230,7 @@ impl<'src> Parser<'src> {
     /// `( … )`: one expression, or a `Group` of statements.
     fn parse_parenthesized(&mut self) -> Result<Expr> {
         let open = self.presume(TokenKind::LParen)?;
-        self.nested(|p| {
+        self.opened(open, TokenKind::RParen, |p| {
             p.unrestricted(|p| {
                 let stmts = p.parse_statements(&[TokenKind::RParen])?;
                 let close = p.expect(TokenKind::RParen)?;
@@ -1336,17 +1359,25 @@ impl<'src> Parser<'src> {
     /// Skips `def … end`, `case … end`, `begin … end` and the like, counting nested
     /// constructs, blocks and `end`s.
     fn skip_construct(&mut self) -> Result<Expr> {
-        let first = self.peek();
+        let first = self.advance();
         let construct = first.lexeme.to_owned();
-        let mut depth = 0usize;
+        let mut depth = 1usize;
         // `while cond do … end`: that `do` opens nothing.
-        let mut loop_do = false;
+        let mut loop_do = matches!(
+            first.kind,
+            TokenKind::While | TokenKind::Until | TokenKind::For
+        );
         loop {
             let token = self.peek();
             match token.kind {
                 TokenKind::Eof => {
-                    self.check(TokenKind::End);
-                    return Err(self.unexpected());
+                    return Err(ParseError::new(
+                        first.span,
+                        ParseErrorKind::Unclosed {
+                            opener: format!("`{construct}`"),
+                            closer: TokenKind::End,
+                        },
+                    ));
                 }
                 TokenKind::Do if loop_do => loop_do = false,
                 TokenKind::Do => depth += 1,
@@ -2041,8 +2072,8 @@ mod tests {
     );
     error!(missing_end,
         "control 'x' do\n  describe auditd do\n  end\n",
-        offset: 42, line: 3, column: 0, width: 0,
-        kind: unexpected(&[T(K::End)], K::Eof, ""),
+        offset: 12, line: 0, column: 12, width: 2,
+        kind: ParseErrorKind::Unclosed { opener: "`do`".into(), closer: K::End },
     );
     error!(missing_close_paren,
         "describe file('/x' do\nend",
@@ -2124,8 +2155,10 @@ mod tests {
     fn nesting_up_to_the_limit_parses() {
         let text = format!("x = {}1{}", "[".repeat(120), "]".repeat(120));
         parse(&SourceFile::new("ok.rb", text)).expect("120 levels parse");
-        let blocks = format!("{}{}", "it do\n".repeat(60), "end\n".repeat(60));
-        parse(&SourceFile::new("ok.rb", blocks)).expect("60 blocks parse");
+        let blocks = format!("{}{}", "it do\n".repeat(120), "end\n".repeat(120));
+        parse(&SourceFile::new("ok.rb", blocks)).expect("120 blocks parse");
+        let parens = format!("x = {}1{}", "(".repeat(120), ")".repeat(120));
+        parse(&SourceFile::new("ok.rb", parens)).expect("120 parentheses parse");
     }
 
     #[test]
