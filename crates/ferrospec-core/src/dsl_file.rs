@@ -10,7 +10,9 @@ use sha2::{Digest, Sha256};
 
 use crate::diagnostic::Diagnostic;
 use crate::dsl::ast::{Call, Expr, ExprKind, Program, StmtKind};
-use crate::model::{Control, ControlBody, Description, Reference, SourceLocation, parse_impact_name};
+use crate::model::{
+    Control, ControlBody, Description, Reference, SourceLocation, parse_impact_name,
+};
 use crate::source::SourceFile;
 use crate::value::Value;
 
@@ -65,7 +67,13 @@ pub fn unindent(text: &str) -> String {
         .min()
         .unwrap_or(0);
     text.lines()
-        .map(|l| if l.len() >= indent { &l[indent..] } else { l.trim_start() })
+        .map(|l| {
+            if l.len() >= indent {
+                &l[indent..]
+            } else {
+                l.trim_start()
+            }
+        })
         .collect::<Vec<_>>()
         .join("\n")
         .trim()
@@ -84,10 +92,12 @@ pub fn apply_metadata(control: &mut Control, name: &str, args: &[Value]) -> bool
         ("impact", [Value::Float(f)]) => control.impact = Some(*f),
         #[allow(clippy::cast_precision_loss)]
         ("impact", [Value::Int(i)]) => control.impact = Some(*i as f64),
-        ("impact", [Value::String(s) | Value::Symbol(s)]) => match parse_impact_name(s).or_else(|| s.parse().ok()) {
-            Some(i) => control.impact = Some(i),
-            None => return false,
-        },
+        ("impact", [Value::String(s) | Value::Symbol(s)]) => {
+            match parse_impact_name(s).or_else(|| s.parse().ok()) {
+                Some(i) => control.impact = Some(i),
+                None => return false,
+            }
+        }
         ("tag", args) => {
             for a in args {
                 match a {
@@ -135,7 +145,10 @@ fn set_description(control: &mut Control, label: &str, text: &str) {
     }
     match control.descriptions.iter_mut().find(|d| d.label == label) {
         Some(d) => d.data = data,
-        None => control.descriptions.push(Description { label: label.to_owned(), data }),
+        None => control.descriptions.push(Description {
+            label: label.to_owned(),
+            data,
+        }),
     }
 }
 
@@ -151,9 +164,16 @@ pub fn collect(file: &Arc<DslFile>) -> Result<(Option<String>, Vec<Control>), Di
     let mut controls = Vec::new();
     let mut title = None;
     for (index, stmt) in file.program.items.iter().enumerate() {
-        let Some(call) = top_call(&stmt.kind) else { continue };
+        let Some(call) = top_call(&stmt.kind) else {
+            continue;
+        };
         let line = file.source.position(stmt.span.start).line + 1;
-        let code = file.source.text().get(stmt.span.start..stmt.span.end).unwrap_or_default().to_owned();
+        let code = file
+            .source
+            .text()
+            .get(stmt.span.start..stmt.span.end)
+            .unwrap_or_default()
+            .to_owned();
         match call.name.as_str() {
             "title" => {
                 if let Some(Value::String(t)) = call.args.first().and_then(literal) {
@@ -164,24 +184,36 @@ pub fn collect(file: &Arc<DslFile>) -> Result<(Option<String>, Vec<Control>), Di
                 let id = match call.args.first().map(|a| (a, literal(a))) {
                     Some((_, Some(Value::String(id)))) => id,
                     Some((a, _)) => {
-                        return Err(Diagnostic::new(&file.source, a.span, "a control id must be a literal string")
-                            .with_label("write the id in quotes"));
+                        return Err(Diagnostic::new(
+                            &file.source,
+                            a.span,
+                            "a control id must be a literal string",
+                        )
+                        .with_label("write the id in quotes"));
                     }
                     None => {
-                        return Err(Diagnostic::new(&file.source, call.name_span, "`control` needs an id")
-                            .with_label("expected `control 'id' do … end`"));
+                        return Err(Diagnostic::new(
+                            &file.source,
+                            call.name_span,
+                            "`control` needs an id",
+                        )
+                        .with_label("expected `control 'id' do … end`"));
                     }
                 };
                 let Some(block) = &call.block else {
-                    return Err(Diagnostic::new(&file.source, call.name_span, format!("control `{id}` has no body"))
-                        .with_label("expected `do … end`"));
+                    return Err(Diagnostic::new(
+                        &file.source,
+                        call.name_span,
+                        format!("control `{id}` has no body"),
+                    )
+                    .with_label("expected `do … end`"));
                 };
                 let mut control = empty_control(id, file, index, line, code);
                 for s in &block.body {
-                    if let Some(c) = top_call(&s.kind) {
-                        if let Some(args) = c.args.iter().map(literal).collect::<Option<Vec<_>>>() {
-                            apply_metadata(&mut control, &c.name, &args);
-                        }
+                    if let Some(c) = top_call(&s.kind)
+                        && let Some(args) = c.args.iter().map(literal).collect::<Option<Vec<_>>>()
+                    {
+                        apply_metadata(&mut control, &c.name, &args);
                     }
                 }
                 controls.push(control);
@@ -202,7 +234,13 @@ pub fn collect(file: &Arc<DslFile>) -> Result<(Option<String>, Vec<Control>), Di
     Ok((title, controls))
 }
 
-fn empty_control(id: String, file: &Arc<DslFile>, index: usize, line: usize, code: String) -> Control {
+fn empty_control(
+    id: String,
+    file: &Arc<DslFile>,
+    index: usize,
+    line: usize,
+    code: String,
+) -> Control {
     Control {
         id,
         title: None,
@@ -211,9 +249,15 @@ fn empty_control(id: String, file: &Arc<DslFile>, index: usize, line: usize, cod
         impact: None,
         tags: vec![],
         refs: vec![],
-        source_location: SourceLocation { r#ref: file.rel_path.clone(), line },
+        source_location: SourceLocation {
+            r#ref: file.rel_path.clone(),
+            line,
+        },
         code,
-        body: ControlBody::Dsl { file: Arc::clone(file), index },
+        body: ControlBody::Dsl {
+            file: Arc::clone(file),
+            index,
+        },
         remediation: None,
     }
 }

@@ -5,8 +5,8 @@
 //! This crate never touches the host and never prints: it parses, validates and describes.
 
 pub mod diagnostic;
-pub mod dsl_file;
 pub mod dsl;
+pub mod dsl_file;
 pub mod error;
 pub mod loader;
 pub mod model;

@@ -326,7 +326,8 @@ pub fn load_control_file(
     vocab: &dyn Vocabulary,
 ) -> Result<(Option<String>, Vec<Control>), LoadError> {
     if has_ext(rel_path, "rb") {
-        let program = crate::dsl::parse(src).map_err(|e| LoadError::diagnostic(e.to_diagnostic(src)))?;
+        let program =
+            crate::dsl::parse(src).map_err(|e| LoadError::diagnostic(e.to_diagnostic(src)))?;
         let file = std::sync::Arc::new(crate::dsl_file::DslFile {
             source: src.clone(),
             program,

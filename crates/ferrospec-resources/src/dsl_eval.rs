@@ -14,10 +14,13 @@ use std::collections::HashMap;
 
 use ferrospec_core::Value;
 use ferrospec_core::dsl::ast::{
-    AssignOp, AssignTarget, BinaryOp, Block, Call, Expr, ExprKind, Stmt, StmtKind, StringPart, UnaryOp,
+    AssignOp, AssignTarget, BinaryOp, Block, Call, Expr, ExprKind, Stmt, StmtKind, StringPart,
+    UnaryOp,
 };
-use ferrospec_core::dsl_file::{DslFile, apply_metadata, literal, top_call};
-use ferrospec_core::model::{Check, CmpOp, Control, Describe, Expectation, ItsPath, Matcher, ResourceCall, Subject};
+use ferrospec_core::dsl_file::{DslFile, apply_metadata, top_call};
+use ferrospec_core::model::{
+    Check, CmpOp, Control, Describe, Expectation, ItsPath, Matcher, ResourceCall, Subject,
+};
 use ferrospec_core::source::Span;
 
 use crate::resource::{Ctx, Prop, RESOURCES, ResourceState, resource_type};
@@ -37,7 +40,10 @@ pub(crate) struct EvalError {
 type Res<T> = Result<T, EvalError>;
 
 fn err<T>(span: Span, message: impl Into<String>) -> Res<T> {
-    Err(EvalError { message: message.into(), span })
+    Err(EvalError {
+        message: message.into(),
+        span,
+    })
 }
 
 /// A runtime value.
@@ -47,15 +53,13 @@ enum Rv {
     V(Value),
     /// A resource, opened again whenever it is used.
     Res(ResourceCall),
-    /// A matcher, inside `should`.
-    Matcher(Matcher),
 }
 
 impl Rv {
     fn truthy(&self) -> bool {
         match self {
             Rv::V(v) => v.truthy(),
-            Rv::Res(_) | Rv::Matcher(_) => true,
+            Rv::Res(_) => true,
         }
     }
 }
@@ -91,7 +95,6 @@ struct DescribeFrame {
 struct Interp<'a, 'c> {
     ctx: &'a Ctx<'c>,
     inputs: &'a [(String, Value)],
-    file: &'a DslFile,
     globals: HashMap<String, Rv>,
     scopes: Vec<HashMap<String, Rv>>,
     control: Option<Control>,
@@ -114,16 +117,26 @@ enum Flow {
 
 /// Evaluates a file's prelude: every top-level statement but controls and bare describes.
 pub(crate) fn eval_prelude(file: &DslFile, inputs: &[(String, Value)], ctx: &Ctx<'_>) -> FileEnv {
-    let mut it = Interp::new(file, inputs, ctx, HashMap::new());
+    let mut it = Interp::new(inputs, ctx, HashMap::new());
     for stmt in &file.program.items {
-        if top_call(&stmt.kind).is_some_and(|c| matches!(c.name.as_str(), "control" | "rule" | "describe" | "title")) {
+        if top_call(&stmt.kind)
+            .is_some_and(|c| matches!(c.name.as_str(), "control" | "rule" | "describe" | "title"))
+        {
             continue;
         }
         if let Err(e) = it.stmt(stmt) {
-            return FileEnv { vars: it.globals, skip: it.file_skip, error: Some(e) };
+            return FileEnv {
+                vars: it.globals,
+                skip: it.file_skip,
+                error: Some(e),
+            };
         }
     }
-    FileEnv { vars: it.globals, skip: it.file_skip, error: None }
+    FileEnv {
+        vars: it.globals,
+        skip: it.file_skip,
+        error: None,
+    }
 }
 
 /// Evaluates one control (or bare top-level describe) of a file.
@@ -135,7 +148,7 @@ pub(crate) fn lower(
     inputs: &[(String, Value)],
     ctx: &Ctx<'_>,
 ) -> Res<Lowered> {
-    let mut it = Interp::new(file, inputs, ctx, env.vars.clone());
+    let mut it = Interp::new(inputs, ctx, env.vars.clone());
     let mut control = base.clone();
     // Runtime metadata replaces what was read statically.
     control.title = None;
@@ -146,10 +159,16 @@ pub(crate) fn lower(
     control.impact = None;
     it.control = Some(control);
     let Some(stmt) = file.program.items.get(index) else {
-        return err(Span::default(), "internal error: the control's statement is missing");
+        return err(
+            Span::default(),
+            "internal error: the control's statement is missing",
+        );
     };
     let Some(call) = top_call(&stmt.kind) else {
-        return err(stmt.span, "internal error: the control's statement is not a call");
+        return err(
+            stmt.span,
+            "internal error: the control's statement is not a call",
+        );
     };
     if call.name == "describe" {
         it.call(call, stmt.span)?;
@@ -164,14 +183,20 @@ pub(crate) fn lower(
     if call.name == "describe" {
         control.title = None;
     }
-    Ok(Lowered { control, skip: it.skip, checks: it.checks })
+    Ok(Lowered {
+        control,
+        skip: it.skip,
+        checks: it.checks,
+    })
 }
 
 fn value_of(rv: Rv, span: Span, what: &str) -> Res<Value> {
     match rv {
         Rv::V(v) => Ok(v),
-        Rv::Res(c) => err(span, format!("{what} must be a value, found the resource `{}`", c.name)),
-        Rv::Matcher(m) => err(span, format!("{what} must be a value, found the matcher `{}`", m.name)),
+        Rv::Res(c) => err(
+            span,
+            format!("{what} must be a value, found the resource `{}`", c.name),
+        ),
     }
 }
 
@@ -204,15 +229,15 @@ fn compare(a: &Value, b: &Value) -> Option<std::cmp::Ordering> {
 }
 
 fn regex(src: &str, span: Span) -> Res<regex::Regex> {
-    regex::Regex::new(&format!("(?m){src}")).or_else(|e| err(span, format!("invalid regular expression `/{src}/`: {e}")))
+    regex::Regex::new(&format!("(?m){src}"))
+        .or_else(|e| err(span, format!("invalid regular expression `/{src}/`: {e}")))
 }
 
 impl<'a, 'c> Interp<'a, 'c> {
-    fn new(file: &'a DslFile, inputs: &'a [(String, Value)], ctx: &'a Ctx<'c>, globals: HashMap<String, Rv>) -> Self {
+    fn new(inputs: &'a [(String, Value)], ctx: &'a Ctx<'c>, globals: HashMap<String, Rv>) -> Self {
         Self {
             ctx,
             inputs,
-            file,
             globals,
             scopes: vec![],
             control: None,
@@ -227,7 +252,11 @@ impl<'a, 'c> Interp<'a, 'c> {
     }
 
     fn lookup(&self, name: &str) -> Option<&Rv> {
-        self.scopes.iter().rev().find_map(|s| s.get(name)).or_else(|| self.globals.get(name))
+        self.scopes
+            .iter()
+            .rev()
+            .find_map(|s| s.get(name))
+            .or_else(|| self.globals.get(name))
     }
 
     fn set(&mut self, name: &str, v: Rv, constant: bool) {
@@ -283,7 +312,10 @@ impl<'a, 'c> Interp<'a, 'c> {
                             },
                             other => {
                                 let Some(cur) = self.lookup(name).cloned() else {
-                                    return err(*span, format!("undefined local variable `{name}`"));
+                                    return err(
+                                        *span,
+                                        format!("undefined local variable `{name}`"),
+                                    );
                                 };
                                 let bop = match other {
                                     AssignOp::Add => BinaryOp::Add,
@@ -293,18 +325,24 @@ impl<'a, 'c> Interp<'a, 'c> {
                                 };
                                 let a = value_of(cur, *span, "the left side")?;
                                 let b = value_of(v, stmt.span, "the right side")?;
-                                Rv::V(self.arith(bop, &a, &b, stmt.span)?)
+                                Rv::V(Self::arith(bop, &a, &b, stmt.span)?)
                             }
                         };
                         self.set(name, v, constant);
                         Ok(Flow::Normal(Rv::V(Value::Null)))
                     }
-                    AssignTarget::Index { .. } | AssignTarget::Attribute { .. } => {
-                        err(stmt.span, "unsupported construct `assignment to an index or attribute`")
-                    }
+                    AssignTarget::Index { .. } | AssignTarget::Attribute { .. } => err(
+                        stmt.span,
+                        "unsupported construct `assignment to an index or attribute`",
+                    ),
                 }
             }
-            StmtKind::If { condition, negated, then_body, else_body } => {
+            StmtKind::If {
+                condition,
+                negated,
+                then_body,
+                else_body,
+            } => {
                 let c = self.expr(condition)?.truthy() != *negated;
                 self.body(if c { then_body } else { else_body })
             }
@@ -341,7 +379,6 @@ impl<'a, 'c> Interp<'a, 'c> {
                     let text = match v {
                         Rv::V(v) => v.to_string(),
                         Rv::Res(c) => self.open_to_s(&c, e.span)?,
-                        Rv::Matcher(m) => m.name,
                     };
                     if regex_source {
                         s.push_str(&regex::escape(&text));
@@ -401,7 +438,10 @@ impl<'a, 'c> Interp<'a, 'c> {
             },
             ExprKind::Constant { scope, name } => {
                 if scope.is_some() {
-                    return err(e.span, format!("unsupported construct `constant path ::{name}`"));
+                    return err(
+                        e.span,
+                        format!("unsupported construct `constant path ::{name}`"),
+                    );
                 }
                 match self.lookup(name) {
                     Some(v) => v.clone(),
@@ -417,26 +457,41 @@ impl<'a, 'c> Interp<'a, 'c> {
                     UnaryOp::Neg => match value_of(v, e.span, "the operand of `-`")? {
                         Value::Int(i) => Rv::V(Value::Int(-i)),
                         Value::Float(f) => Rv::V(Value::Float(-f)),
-                        other => return err(e.span, format!("undefined method `-@` for {}", other.inspect())),
+                        other => {
+                            return err(
+                                e.span,
+                                format!("undefined method `-@` for {}", other.inspect()),
+                            );
+                        }
                     },
                     UnaryOp::Pos => v,
                     UnaryOp::BitNot => return err(e.span, "unsupported construct `~`"),
                 }
             }
             ExprKind::Binary { op, lhs, rhs } => self.binary(*op, lhs, rhs, e.span)?,
-            ExprKind::Ternary { condition, then_value, else_value } => {
+            ExprKind::Ternary {
+                condition,
+                then_value,
+                else_value,
+            } => {
                 if self.expr(condition)?.truthy() {
                     self.expr(then_value)?
                 } else {
                     self.expr(else_value)?
                 }
             }
-            ExprKind::Range { .. } => return err(e.span, "a range is supported only as an index (`x[1..-1]`)"),
-            ExprKind::Splat(_) | ExprKind::BlockPass(_) => return err(e.span, "unsupported construct `splat or block argument`"),
+            ExprKind::Range { .. } => {
+                return err(e.span, "a range is supported only as an index (`x[1..-1]`)");
+            }
+            ExprKind::Splat(_) | ExprKind::BlockPass(_) => {
+                return err(e.span, "unsupported construct `splat or block argument`");
+            }
             ExprKind::Group(stmts) => match self.body(stmts)? {
                 Flow::Normal(v) | Flow::Next(v) | Flow::Break(v) => v,
             },
-            ExprKind::Unsupported { construct } => return err(e.span, format!("unsupported construct `{construct}`")),
+            ExprKind::Unsupported { construct } => {
+                return err(e.span, format!("unsupported construct `{construct}`"));
+            }
         })
     }
 
@@ -471,33 +526,63 @@ impl<'a, 'c> Interp<'a, 'c> {
             BinaryOp::Cmp => ord().map_or(Value::Null, |o| Value::Int(o as i64)),
             BinaryOp::Match | BinaryOp::NotMatch => {
                 let (text, pattern) = match (&a, &b) {
-                    (Value::Regex(r), other) | (other, Value::Regex(r)) => (other.to_string(), r.clone()),
+                    (Value::Regex(r), other) | (other, Value::Regex(r)) => {
+                        (other.to_string(), r.clone())
+                    }
                     (t, Value::String(p)) => (t.to_string(), regex::escape(p)),
                     _ => return err(span, "`=~` needs a regular expression"),
                 };
                 if matches!(a, Value::Null) {
-                    return Ok(Rv::V(if op == BinaryOp::Match { Value::Null } else { Value::Bool(true) }));
+                    return Ok(Rv::V(if op == BinaryOp::Match {
+                        Value::Null
+                    } else {
+                        Value::Bool(true)
+                    }));
                 }
-                let found = regex(&pattern, span)?.find(&text).map(|m| int_of(text[..m.start()].chars().count()));
+                let found = regex(&pattern, span)?
+                    .find(&text)
+                    .map(|m| int_of(text[..m.start()].chars().count()));
                 if op == BinaryOp::Match {
                     found.unwrap_or(Value::Null)
                 } else {
                     Value::Bool(found.is_none())
                 }
             }
-            other => self.arith(other, &a, &b, span)?,
+            other => Self::arith(other, &a, &b, span)?,
         }))
     }
 
-    fn arith(&self, op: BinaryOp, a: &Value, b: &Value, span: Span) -> Res<Value> {
-        let fail = || err(span, format!("undefined operation {} {} {}", a.inspect(), op.as_str(), b.inspect()));
+    fn arith(op: BinaryOp, a: &Value, b: &Value, span: Span) -> Res<Value> {
+        let fail = || {
+            err(
+                span,
+                format!(
+                    "undefined operation {} {} {}",
+                    a.inspect(),
+                    op.as_str(),
+                    b.inspect()
+                ),
+            )
+        };
         Ok(match (op, a, b) {
-            (BinaryOp::Add, Value::String(x), Value::String(y)) => Value::String(format!("{x}{y}")),
-            (BinaryOp::Add, Value::Array(x), Value::Array(y)) => Value::Array(x.iter().chain(y).cloned().collect()),
-            (BinaryOp::Sub, Value::Array(x), Value::Array(y)) => Value::Array(x.iter().filter(|i| !y.contains(i)).cloned().collect()),
-            (BinaryOp::Shl, Value::Array(x), y) => Value::Array(x.iter().cloned().chain(std::iter::once(y.clone())).collect()),
-            (BinaryOp::Shl, Value::String(x), Value::String(y)) => Value::String(format!("{x}{y}")),
-            (BinaryOp::Mul, Value::String(x), Value::Int(n)) if *n >= 0 => Value::String(x.repeat(usize::try_from(*n).unwrap_or(0))),
+            (BinaryOp::Add | BinaryOp::Shl, Value::String(x), Value::String(y)) => {
+                Value::String(format!("{x}{y}"))
+            }
+            (BinaryOp::Add, Value::Array(x), Value::Array(y)) => {
+                Value::Array(x.iter().chain(y).cloned().collect())
+            }
+            (BinaryOp::Sub, Value::Array(x), Value::Array(y)) => {
+                Value::Array(x.iter().filter(|i| !y.contains(i)).cloned().collect())
+            }
+            (BinaryOp::Shl, Value::Array(x), y) => Value::Array(
+                x.iter()
+                    .cloned()
+                    .chain(std::iter::once(y.clone()))
+                    .collect(),
+            ),
+            (BinaryOp::Mul, Value::String(x), Value::Int(n)) if *n >= 0 => {
+                Value::String(x.repeat(usize::try_from(*n).unwrap_or(0)))
+            }
             (_, Value::Int(x), Value::Int(y)) => match op {
                 BinaryOp::Add => Value::Int(x.wrapping_add(*y)),
                 BinaryOp::Sub => Value::Int(x.wrapping_sub(*y)),
@@ -526,14 +611,18 @@ impl<'a, 'c> Interp<'a, 'c> {
             Rv::V(v) => v,
             Rv::Res(c) => match self.resource_call(&c, "params", &[], span)? {
                 Rv::V(v) => v,
-                _ => return err(span, format!("`{}` cannot be indexed", c.name)),
+                Rv::Res(_) => return err(span, format!("`{}` cannot be indexed", c.name)),
             },
-            Rv::Matcher(_) => return err(span, "a matcher cannot be indexed"),
         };
         let [arg] = args else {
             return err(span, "unsupported construct `index with several arguments`");
         };
-        if let ExprKind::Range { start, end, exclusive } = &arg.kind {
+        if let ExprKind::Range {
+            start,
+            end,
+            exclusive,
+        } = &arg.kind
+        {
             let s = value_of(self.expr(start)?, start.span, "a range start")?;
             let en = value_of(self.expr(end)?, end.span, "a range end")?;
             let (Value::Int(s), Value::Int(en)) = (s, en) else {
@@ -554,7 +643,10 @@ impl<'a, 'c> Interp<'a, 'c> {
             if from < 0 || from > len_i {
                 return Ok(Rv::V(Value::Null));
             }
-            let (from, to) = (usize::try_from(from).unwrap_or(0), usize::try_from(to.clamp(from, len_i)).unwrap_or(0));
+            let (from, to) = (
+                usize::try_from(from).unwrap_or(0),
+                usize::try_from(to.clamp(from, len_i)).unwrap_or(0),
+            );
             return Ok(Rv::V(match target {
                 Value::Array(a) => Value::Array(a[from..to].to_vec()),
                 Value::String(t) => Value::String(t.chars().skip(from).take(to - from).collect()),
@@ -566,7 +658,11 @@ impl<'a, 'c> Interp<'a, 'c> {
             (Value::Array(a), Value::Int(i)) => {
                 let len = i64::try_from(a.len()).unwrap_or(i64::MAX);
                 let i = if *i < 0 { len + i } else { *i };
-                usize::try_from(i).ok().and_then(|i| a.get(i)).cloned().unwrap_or(Value::Null)
+                usize::try_from(i)
+                    .ok()
+                    .and_then(|i| a.get(i))
+                    .cloned()
+                    .unwrap_or(Value::Null)
             }
             (Value::String(s), Value::Int(i)) => usize::try_from(*i)
                 .ok()
@@ -574,7 +670,12 @@ impl<'a, 'c> Interp<'a, 'c> {
                 .map_or(Value::Null, |c| Value::String(c.to_string())),
             (Value::Map(_), k) => target.get(&k.to_string()).cloned().unwrap_or(Value::Null),
             (Value::Null, _) => return err(span, "undefined method `[]` for nil"),
-            (t, k) => return err(span, format!("{} cannot be indexed with {}", t.inspect(), k.inspect())),
+            (t, k) => {
+                return err(
+                    span,
+                    format!("{} cannot be indexed with {}", t.inspect(), k.inspect()),
+                );
+            }
         }))
     }
 
@@ -586,19 +687,29 @@ impl<'a, 'c> Interp<'a, 'c> {
             out.push(match v {
                 Rv::V(v) => v,
                 Rv::Res(c) => Value::String(self.open_to_s(&c, a.span)?),
-                Rv::Matcher(m) => return err(a.span, format!("the matcher `{}` cannot be an argument here", m.name)),
             });
         }
         Ok(out)
     }
 
     fn open(&self, c: &ResourceCall, span: Span) -> Res<Box<dyn crate::resource::Resource>> {
-        let ty = resource_type(&c.name).ok_or_else(|| EvalError { message: format!("unknown resource `{}`", c.name), span })?;
-        let mut r = ty.open(&c.args, self.ctx).map_err(|e| EvalError { message: e.to_string(), span })?;
+        let ty = resource_type(&c.name).ok_or_else(|| EvalError {
+            message: format!("unknown resource `{}`", c.name),
+            span,
+        })?;
+        let mut r = ty.open(&c.args, self.ctx).map_err(|e| EvalError {
+            message: e.to_string(),
+            span,
+        })?;
         for (method, args) in &c.chain {
-            r = match r.call(method, args).map_err(|e| EvalError { message: e.to_string(), span })? {
+            r = match r.call(method, args).map_err(|e| EvalError {
+                message: e.to_string(),
+                span,
+            })? {
                 Prop::Resource(inner) => inner,
-                Prop::Value(_) => return err(span, format!("`{method}` gives a value, not a resource")),
+                Prop::Value(_) => {
+                    return err(span, format!("`{method}` gives a value, not a resource"));
+                }
             };
         }
         Ok(r)
@@ -617,7 +728,10 @@ impl<'a, 'c> Interp<'a, 'c> {
                 return err(span, format!("{}: {m}", r.to_s()));
             }
         }
-        match r.call(method, args).map_err(|e| EvalError { message: e.to_string(), span })? {
+        match r.call(method, args).map_err(|e| EvalError {
+            message: e.to_string(),
+            span,
+        })? {
             Prop::Value(v) => Ok(Rv::V(v)),
             Prop::Resource(_) => {
                 let mut chained = c.clone();
@@ -630,42 +744,66 @@ impl<'a, 'c> Interp<'a, 'c> {
     fn call(&mut self, call: &Call, span: Span) -> Res<Rv> {
         self.steps += 1;
         if self.steps > MAX_STEPS {
-            return err(span, "the control runs too many steps (a loop that does not end?)");
+            return err(
+                span,
+                "the control runs too many steps (a loop that does not end?)",
+            );
         }
         if let Some(recv) = &call.receiver {
             // `describe.one do … end`
-            if call.name == "one" && recv.as_call().is_some_and(|c| c.name == "describe" && c.receiver.is_none() && c.args.is_empty()) {
+            if call.name == "one"
+                && recv.as_call().is_some_and(|c| {
+                    c.name == "describe" && c.receiver.is_none() && c.args.is_empty()
+                })
+            {
                 return self.describe_one(call, span);
             }
             let r = self.expr(recv)?;
             return self.method(r, call, span);
         }
         let name = call.name.as_str();
-        if call.args.is_empty() && call.block.is_none() {
-            if let Some(v) = self.lookup(name) {
-                return Ok(v.clone());
-            }
+        if call.args.is_empty()
+            && call.block.is_none()
+            && let Some(v) = self.lookup(name)
+        {
+            return Ok(v.clone());
         }
         match name {
-            "title" | "desc" | "impact" | "tag" | "ref" | "descriptions" if self.frames.is_empty() => {
+            "title" | "desc" | "impact" | "tag" | "ref" | "descriptions"
+                if self.frames.is_empty() =>
+            {
                 let args = self.args(&call.args)?;
                 if self.control.is_none() {
                     // File-level `title` names the group; nothing to do at run time.
                     return Ok(Rv::V(Value::Null));
                 }
-                let control = self.control.as_mut().ok_or_else(|| EvalError { message: "internal error".into(), span })?;
+                let control = self.control.as_mut().ok_or_else(|| EvalError {
+                    message: "internal error".into(),
+                    span,
+                })?;
                 if !apply_metadata(control, name, &args) {
-                    return err(span, format!("invalid arguments for `{name}`: {}", Value::Array(args).inspect()));
+                    return err(
+                        span,
+                        format!(
+                            "invalid arguments for `{name}`: {}",
+                            Value::Array(args).inspect()
+                        ),
+                    );
                 }
                 Ok(Rv::V(Value::Null))
             }
             "only_if" | "only_applicable_if" => self.only_if(call, span),
             "describe" => self.describe(call, span),
             "it" | "its" => self.it(call, span),
-            "should" | "should_not" => err(span, format!("`{name}` belongs inside `it { … }` or `its(…) { … }`")),
+            "should" | "should_not" => err(
+                span,
+                format!("`{name}` belongs inside `it {{ … }}` or `its(…) {{ … }}`"),
+            ),
             "skip" => {
                 let args = self.args(&call.args)?;
-                let message = args.first().map_or_else(|| "skipped".to_owned(), ToString::to_string);
+                let message = args
+                    .first()
+                    .map_or_else(|| "skipped".to_owned(), ToString::to_string);
                 match self.frames.last_mut() {
                     Some(f) => f.skip = Some(message),
                     None => return err(span, "`skip` belongs inside a `describe` block"),
@@ -677,25 +815,44 @@ impl<'a, 'c> Interp<'a, 'c> {
                 let Some(Value::String(n) | Value::Symbol(n)) = args.first() else {
                     return err(span, format!("`{name}` needs an input name"));
                 };
-                let found = self.inputs.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone());
-                let default = args.get(1).and_then(|o| o.get("value").or_else(|| o.get("default")).cloned());
+                let found = self
+                    .inputs
+                    .iter()
+                    .find(|(k, _)| k == n)
+                    .map(|(_, v)| v.clone());
+                let default = args
+                    .get(1)
+                    .and_then(|o| o.get("value").or_else(|| o.get("default")).cloned());
                 Ok(Rv::V(match (found, default) {
                     (Some(v), _) if v != Value::Null => v,
                     (_, Some(d)) => d,
                     (Some(v), None) => v,
-                    (None, None) => return err(span, format!("input `{n}` is not defined in inspec.yml and has no `value:`")),
+                    (None, None) => {
+                        return err(
+                            span,
+                            format!("input `{n}` is not defined in inspec.yml and has no `value:`"),
+                        );
+                    }
                 }))
             }
-            "expect" | "subject" | "let" | "before" | "after" | "include_controls" | "require_controls" | "skip_control"
-            | "require_resource" | "puts" | "raise" | "lambda" | "proc" | "require" | "case" => {
+            "expect" | "subject" | "let" | "before" | "after" | "include_controls"
+            | "require_controls" | "skip_control" | "require_resource" | "puts" | "raise"
+            | "lambda" | "proc" | "require" | "case" => {
                 err(call.name_span, format!("unsupported construct `{name}`"))
             }
             _ if RESOURCES.iter().any(|r| r.name() == name) => {
                 let args = self.args(&call.args)?;
                 if call.block.is_some() {
-                    return err(span, format!("unsupported construct `block given to the resource {name}`"));
+                    return err(
+                        span,
+                        format!("unsupported construct `block given to the resource {name}`"),
+                    );
                 }
-                Ok(Rv::Res(ResourceCall { name: name.to_owned(), args, chain: vec![] }))
+                Ok(Rv::Res(ResourceCall {
+                    name: name.to_owned(),
+                    args,
+                    chain: vec![],
+                }))
             }
             _ => err(call.name_span, format!("undefined method `{name}`")),
         }
@@ -746,24 +903,42 @@ impl<'a, 'c> Interp<'a, 'c> {
     }
 
     fn describe(&mut self, call: &Call, span: Span) -> Res<Rv> {
-        let args = call.args.first().ok_or_else(|| EvalError { message: "`describe` needs a subject".into(), span })?;
+        let args = call.args.first().ok_or_else(|| EvalError {
+            message: "`describe` needs a subject".into(),
+            span,
+        })?;
         let subject = match self.expr(args)? {
             Rv::V(v) => Subject::Value(v),
             Rv::Res(c) => Subject::Resource(c),
-            Rv::Matcher(m) => return err(args.span, format!("cannot describe the matcher `{}`", m.name)),
         };
         let label = self.subject_label(&subject, args.span)?;
         let Some(block) = &call.block else {
             return err(span, "`describe` needs a block");
         };
-        self.frames.push(DescribeFrame { subject, label, tests: vec![], skip: None });
+        self.frames.push(DescribeFrame {
+            subject,
+            label,
+            tests: vec![],
+            skip: None,
+        });
         let r = self.block_value(block, &[]);
-        let frame = self.frames.pop().ok_or_else(|| EvalError { message: "internal error".into(), span })?;
+        let frame = self.frames.pop().ok_or_else(|| EvalError {
+            message: "internal error".into(),
+            span,
+        })?;
         r?;
         let check = match frame.skip {
-            Some(message) => Check::Skip { label: frame.label, message },
-            None if frame.tests.is_empty() => return err(span, "this `describe` has no `it` or `its` expectations"),
-            None => Check::Describe(Describe { subject: frame.subject, tests: frame.tests }),
+            Some(message) => Check::Skip {
+                label: frame.label,
+                message,
+            },
+            None if frame.tests.is_empty() => {
+                return err(span, "this `describe` has no `it` or `its` expectations");
+            }
+            None => Check::Describe(Describe {
+                subject: frame.subject,
+                tests: frame.tests,
+            }),
         };
         match (self.ones.last_mut(), check) {
             (Some(group), Check::Describe(d)) => group.push(d),
@@ -790,18 +965,31 @@ impl<'a, 'c> Interp<'a, 'c> {
 
     fn it(&mut self, call: &Call, span: Span) -> Res<Rv> {
         if self.frames.is_empty() {
-            return err(span, format!("`{}` belongs inside a `describe` block", call.name));
+            return err(
+                span,
+                format!("`{}` belongs inside a `describe` block", call.name),
+            );
         }
         let its = if call.name == "its" {
             let args = self.args(&call.args)?;
             Some(match args.first() {
                 Some(Value::String(s) | Value::Symbol(s)) => ItsPath::Dotted(s.clone()),
-                Some(Value::Array(keys)) => ItsPath::Keys(keys.iter().map(ToString::to_string).collect()),
-                _ => return err(span, "`its` needs a property name, a dotted path or an array of keys"),
+                Some(Value::Array(keys)) => {
+                    ItsPath::Keys(keys.iter().map(ToString::to_string).collect())
+                }
+                _ => {
+                    return err(
+                        span,
+                        "`its` needs a property name, a dotted path or an array of keys",
+                    );
+                }
             })
         } else {
             if !call.args.is_empty() {
-                return err(span, "unsupported construct `it 'description' do … end` (RSpec examples with `expect`)");
+                return err(
+                    span,
+                    "unsupported construct `it 'description' do … end` (RSpec examples with `expect`)",
+                );
             }
             None
         };
@@ -809,15 +997,60 @@ impl<'a, 'c> Interp<'a, 'c> {
             return err(span, format!("`{}` needs a block with `should`", call.name));
         };
         for s in &block.body {
-            let Some(should) = top_call(&s.kind).filter(|c| c.name == "should" || c.name == "should_not") else {
+            // `should <= 5` parses as `(should) <= 5`: RSpec's operator matcher on the subject.
+            if let StmtKind::Expr(Expr {
+                kind: ExprKind::Binary { op, lhs, rhs },
+                ..
+            }) = &s.kind
+                && let Some(should) = lhs.as_call().filter(|c| {
+                    c.receiver.is_none()
+                        && c.args.is_empty()
+                        && (c.name == "should" || c.name == "should_not")
+                })
+            {
+                let op = CmpOp::parse(op.as_str()).ok_or_else(|| EvalError {
+                    message: format!("unsupported operator `{}` after `should`", op.as_str()),
+                    span: s.span,
+                })?;
+                let v = self.expr(rhs)?;
+                let matcher = Matcher {
+                    name: "be".into(),
+                    op: Some(op),
+                    args: vec![value_of(v, rhs.span, "the expected value")?],
+                    chain: vec![],
+                };
+                let frame = self.frames.last_mut().ok_or_else(|| EvalError {
+                    message: "internal error".into(),
+                    span,
+                })?;
+                frame.tests.push(Expectation {
+                    its: its.clone(),
+                    negated: should.name == "should_not",
+                    matcher,
+                });
+                continue;
+            }
+            let Some(should) =
+                top_call(&s.kind).filter(|c| c.name == "should" || c.name == "should_not")
+            else {
                 return err(s.span, "expected `should …` or `should_not …` here");
             };
             let [arg] = should.args.as_slice() else {
-                return err(should.name_span, format!("`{}` takes one matcher", should.name));
+                return err(
+                    should.name_span,
+                    format!("`{}` takes one matcher", should.name),
+                );
             };
             let matcher = self.matcher(arg)?;
-            let frame = self.frames.last_mut().ok_or_else(|| EvalError { message: "internal error".into(), span })?;
-            frame.tests.push(Expectation { its: its.clone(), negated: should.name == "should_not", matcher });
+            let frame = self.frames.last_mut().ok_or_else(|| EvalError {
+                message: "internal error".into(),
+                span,
+            })?;
+            frame.tests.push(Expectation {
+                its: its.clone(),
+                negated: should.name == "should_not",
+                matcher,
+            });
         }
         Ok(Rv::V(Value::Null))
     }
@@ -825,12 +1058,25 @@ impl<'a, 'c> Interp<'a, 'c> {
     fn matcher(&mut self, e: &Expr) -> Res<Matcher> {
         match &e.kind {
             ExprKind::Binary { op, lhs, rhs } => {
-                let Some(c) = lhs.as_call().filter(|c| c.receiver.is_none() && c.args.is_empty() && (c.name == "cmp" || c.name == "be")) else {
-                    return err(e.span, "expected a matcher such as `cmp >= '1.0'` or `be <= 60`");
+                let Some(c) = lhs.as_call().filter(|c| {
+                    c.receiver.is_none() && c.args.is_empty() && (c.name == "cmp" || c.name == "be")
+                }) else {
+                    return err(
+                        e.span,
+                        "expected a matcher such as `cmp >= '1.0'` or `be <= 60`",
+                    );
                 };
-                let op = CmpOp::parse(op.as_str()).ok_or_else(|| EvalError { message: format!("unsupported operator `{}` in a matcher", op.as_str()), span: e.span })?;
+                let op = CmpOp::parse(op.as_str()).ok_or_else(|| EvalError {
+                    message: format!("unsupported operator `{}` in a matcher", op.as_str()),
+                    span: e.span,
+                })?;
                 let v = self.expr(rhs)?;
-                Ok(Matcher { name: c.name.clone(), op: Some(op), args: vec![value_of(v, rhs.span, "the expected value")?], chain: vec![] })
+                Ok(Matcher {
+                    name: c.name.clone(),
+                    op: Some(op),
+                    args: vec![value_of(v, rhs.span, "the expected value")?],
+                    chain: vec![],
+                })
             }
             ExprKind::Call(c) => {
                 if let Some(recv) = &c.receiver {
@@ -843,10 +1089,23 @@ impl<'a, 'c> Interp<'a, 'c> {
                     return err(c.name_span, format!("undefined matcher `{}`", c.name));
                 }
                 let args = self.args(&c.args)?;
-                Ok(Matcher { name: c.name.clone(), op: None, args, chain: vec![] })
+                Ok(Matcher {
+                    name: c.name.clone(),
+                    op: None,
+                    args,
+                    chain: vec![],
+                })
             }
-            ExprKind::Local(name) if known_matcher(name) => Ok(Matcher { name: name.clone(), op: None, args: vec![], chain: vec![] }),
-            _ => err(e.span, "expected a matcher (`eq 'x'`, `include('x')`, `be_file`, …)"),
+            ExprKind::Local(name) if known_matcher(name) => Ok(Matcher {
+                name: name.clone(),
+                op: None,
+                args: vec![],
+                chain: vec![],
+            }),
+            _ => err(
+                e.span,
+                "expected a matcher (`eq 'x'`, `include('x')`, `be_file`, …)",
+            ),
         }
     }
 
@@ -855,12 +1114,14 @@ impl<'a, 'c> Interp<'a, 'c> {
         match recv {
             Rv::Res(c) => {
                 if call.block.is_some() {
-                    return err(span, format!("unsupported construct `block given to {name}`"));
+                    return err(
+                        span,
+                        format!("unsupported construct `block given to {name}`"),
+                    );
                 }
                 let args = self.args(&call.args)?;
                 self.resource_call(&c, name, &args, span)
             }
-            Rv::Matcher(_) => err(span, format!("`{name}` on a matcher is only supported inside `should`")),
             Rv::V(v) => {
                 if matches!(v, Value::Null) && call.safe_navigation {
                     return Ok(Rv::V(Value::Null));
@@ -877,17 +1138,30 @@ impl<'a, 'c> Interp<'a, 'c> {
     fn block_method(&mut self, v: &Value, call: &Call, block: &Block, span: Span) -> Res<Rv> {
         let items: Vec<Value> = match v {
             Value::Array(a) => a.clone(),
-            Value::Map(m) => m.iter().map(|(k, v)| Value::Array(vec![Value::String(k.clone()), v.clone()])).collect(),
+            Value::Map(m) => m
+                .iter()
+                .map(|(k, v)| Value::Array(vec![Value::String(k.clone()), v.clone()]))
+                .collect(),
             Value::Null => return err(span, format!("undefined method `{}` for nil", call.name)),
-            other => return err(span, format!("undefined method `{}` for {}", call.name, other.inspect())),
+            other => {
+                return err(
+                    span,
+                    format!("undefined method `{}` for {}", call.name, other.inspect()),
+                );
+            }
         };
         let name = call.name.as_str();
         let mut mapped = Vec::new();
         for (i, item) in items.iter().enumerate() {
             let params: Vec<(String, Value)> = match (block.params.as_slice(), item, name) {
-                ([a, b], _, "each_with_index") => vec![(a.name.clone(), item.clone()), (b.name.clone(), int_of(i))],
+                ([a, b], _, "each_with_index") => {
+                    vec![(a.name.clone(), item.clone()), (b.name.clone(), int_of(i))]
+                }
                 ([a, b], Value::Array(pair), _) if pair.len() == 2 => {
-                    vec![(a.name.clone(), pair[0].clone()), (b.name.clone(), pair[1].clone())]
+                    vec![
+                        (a.name.clone(), pair[0].clone()),
+                        (b.name.clone(), pair[1].clone()),
+                    ]
                 }
                 ([a, ..], _, _) => vec![(a.name.clone(), item.clone())],
                 ([], _, _) => vec![],
@@ -916,14 +1190,34 @@ impl<'a, 'c> Interp<'a, 'c> {
                 }
                 Value::Array(out)
             }
-            "select" | "filter" => Value::Array(mapped.into_iter().filter(|(_, r)| truth(r)).map(|(i, _)| i).collect()),
-            "reject" => Value::Array(mapped.into_iter().filter(|(_, r)| !truth(r)).map(|(i, _)| i).collect()),
+            "select" | "filter" => Value::Array(
+                mapped
+                    .into_iter()
+                    .filter(|(_, r)| truth(r))
+                    .map(|(i, _)| i)
+                    .collect(),
+            ),
+            "reject" => Value::Array(
+                mapped
+                    .into_iter()
+                    .filter(|(_, r)| !truth(r))
+                    .map(|(i, _)| i)
+                    .collect(),
+            ),
             "any?" => Value::Bool(mapped.iter().any(|(_, r)| truth(r))),
             "all?" => Value::Bool(mapped.iter().all(|(_, r)| truth(r))),
             "none?" => Value::Bool(!mapped.iter().any(|(_, r)| truth(r))),
-            "find" | "detect" => mapped.into_iter().find(|(_, r)| truth(r)).map_or(Value::Null, |(i, _)| i),
+            "find" | "detect" => mapped
+                .into_iter()
+                .find(|(_, r)| truth(r))
+                .map_or(Value::Null, |(i, _)| i),
             "count" => int_of(mapped.iter().filter(|(_, r)| truth(r)).count()),
-            _ => return err(call.name_span, format!("unsupported construct `{name} with a block`")),
+            _ => {
+                return err(
+                    call.name_span,
+                    format!("unsupported construct `{name} with a block`"),
+                );
+            }
         }))
     }
 }
@@ -936,7 +1230,12 @@ fn known_matcher(name: &str) -> bool {
 
 /// The Ruby core methods that profiles use on plain values.
 fn value_method(v: &Value, name: &str, args: &[Value], span: Span) -> Res<Value> {
-    let no = || err(span, format!("undefined method `{name}` for {}", v.inspect()));
+    let no = || {
+        err(
+            span,
+            format!("undefined method `{name}` for {}", v.inspect()),
+        )
+    };
     let arg_str = || args.first().map(ToString::to_string).unwrap_or_default();
     Ok(match (name, v) {
         ("nil?", _) => Value::Bool(matches!(v, Value::Null)),
@@ -946,7 +1245,10 @@ fn value_method(v: &Value, name: &str, args: &[Value], span: Span) -> Res<Value>
         ("is_a?" | "kind_of?", _) => return err(span, "unsupported construct `is_a?`"),
         ("to_i", Value::String(s)) => {
             let t = s.trim_start();
-            let end = t.char_indices().find(|(i, c)| !(c.is_ascii_digit() || (*i == 0 && (*c == '-' || *c == '+')))).map_or(t.len(), |(i, _)| i);
+            let end = t
+                .char_indices()
+                .find(|(i, c)| !(c.is_ascii_digit() || (*i == 0 && (*c == '-' || *c == '+'))))
+                .map_or(t.len(), |(i, _)| i);
             Value::Int(t[..end].parse().unwrap_or(0))
         }
         ("to_i", Value::Int(i)) => Value::Int(*i),
@@ -961,10 +1263,16 @@ fn value_method(v: &Value, name: &str, args: &[Value], span: Span) -> Res<Value>
         ("to_a", Value::Array(_)) => v.clone(),
         ("to_a", Value::Null) => Value::Array(vec![]),
         ("strip", Value::String(s)) => Value::String(s.trim().to_owned()),
-        ("chomp", Value::String(s)) => Value::String(s.strip_suffix('\n').map_or(s.as_str(), |t| t.strip_suffix('\r').unwrap_or(t)).to_owned()),
+        ("chomp", Value::String(s)) => Value::String(
+            s.strip_suffix('\n')
+                .map_or(s.as_str(), |t| t.strip_suffix('\r').unwrap_or(t))
+                .to_owned(),
+        ),
         ("downcase", Value::String(s)) => Value::String(s.to_lowercase()),
         ("upcase", Value::String(s)) => Value::String(s.to_uppercase()),
-        ("lines", Value::String(s)) => Value::Array(s.split_inclusive('\n').map(Value::from).collect()),
+        ("lines", Value::String(s)) => {
+            Value::Array(s.split_inclusive('\n').map(Value::from).collect())
+        }
         ("split", Value::String(s)) => Value::Array(match args.first() {
             None => s.split_whitespace().map(Value::from).collect(),
             Some(Value::Regex(r)) => regex(r, span)?.split(s).map(Value::from).collect(),
@@ -977,24 +1285,41 @@ fn value_method(v: &Value, name: &str, args: &[Value], span: Span) -> Res<Value>
                 parts
             }
         }),
-        ("start_with?", Value::String(s)) => Value::Bool(args.iter().any(|a| s.starts_with(&a.to_string()))),
-        ("end_with?", Value::String(s)) => Value::Bool(args.iter().any(|a| s.ends_with(&a.to_string()))),
+        ("start_with?", Value::String(s)) => {
+            Value::Bool(args.iter().any(|a| s.starts_with(&a.to_string())))
+        }
+        ("end_with?", Value::String(s)) => {
+            Value::Bool(args.iter().any(|a| s.ends_with(&a.to_string())))
+        }
         ("include?", Value::String(s)) => Value::Bool(s.contains(&arg_str())),
-        ("include?", Value::Array(a)) => Value::Bool(args.first().is_some_and(|x| a.iter().any(|i| ruby_eq(i, x)))),
-        ("include?" | "key?" | "has_key?", Value::Map(m)) => Value::Bool(m.iter().any(|(k, _)| *k == arg_str())),
+        ("include?", Value::Array(a)) => Value::Bool(
+            args.first()
+                .is_some_and(|x| a.iter().any(|i| ruby_eq(i, x))),
+        ),
+        ("include?" | "key?" | "has_key?", Value::Map(m)) => {
+            Value::Bool(m.iter().any(|(k, _)| *k == arg_str()))
+        }
         ("match?", Value::String(s)) => match args.first() {
             Some(Value::Regex(r)) => Value::Bool(regex(r, span)?.is_match(s)),
-            Some(other) => Value::Bool(regex(&regex::escape(&other.to_string()), span)?.is_match(s)),
+            Some(other) => {
+                Value::Bool(regex(&regex::escape(&other.to_string()), span)?.is_match(s))
+            }
             None => return no(),
         },
         ("sub" | "gsub", Value::String(s)) => {
-            let (Some(pat), Some(rep)) = (args.first(), args.get(1)) else { return no() };
+            let (Some(pat), Some(rep)) = (args.first(), args.get(1)) else {
+                return no();
+            };
             let re = match pat {
                 Value::Regex(r) => regex(r, span)?,
                 other => regex(&regex::escape(&other.to_string()), span)?,
             };
             let rep = rep.to_string();
-            Value::String(if name == "sub" { re.replacen(s, 1, regex::NoExpand(&rep)).into_owned() } else { re.replace_all(s, regex::NoExpand(&rep)).into_owned() })
+            Value::String(if name == "sub" {
+                re.replacen(s, 1, regex::NoExpand(&rep)).into_owned()
+            } else {
+                re.replace_all(s, regex::NoExpand(&rep)).into_owned()
+            })
         }
         ("empty?", Value::String(s)) => Value::Bool(s.is_empty()),
         ("empty?", Value::Array(a)) => Value::Bool(a.is_empty()),
@@ -1026,14 +1351,26 @@ fn value_method(v: &Value, name: &str, args: &[Value], span: Span) -> Res<Value>
             flat(a, &mut out);
             Value::Array(out)
         }
-        ("compact", Value::Array(a)) => Value::Array(a.iter().filter(|x| !matches!(x, Value::Null)).cloned().collect()),
+        ("compact", Value::Array(a)) => Value::Array(
+            a.iter()
+                .filter(|x| !matches!(x, Value::Null))
+                .cloned()
+                .collect(),
+        ),
         ("sort", Value::Array(a)) => {
             let mut out = a.clone();
             out.sort_by(|x, y| compare(x, y).unwrap_or(std::cmp::Ordering::Equal));
             Value::Array(out)
         }
-        ("join", Value::Array(a)) => Value::String(a.iter().map(ToString::to_string).collect::<Vec<_>>().join(&arg_str())),
-        ("keys", Value::Map(m)) => Value::Array(m.iter().map(|(k, _)| Value::String(k.clone())).collect()),
+        ("join", Value::Array(a)) => Value::String(
+            a.iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(&arg_str()),
+        ),
+        ("keys", Value::Map(m)) => {
+            Value::Array(m.iter().map(|(k, _)| Value::String(k.clone())).collect())
+        }
         ("values", Value::Map(m)) => Value::Array(m.iter().map(|(_, v)| v.clone()).collect()),
         ("merge", Value::Map(m)) => {
             let mut out = m.clone();
@@ -1048,7 +1385,11 @@ fn value_method(v: &Value, name: &str, args: &[Value], span: Span) -> Res<Value>
             Value::Map(out)
         }
         ("dig" | "fetch", Value::Map(_) | Value::Array(_)) => {
-            let keys: Vec<String> = if name == "fetch" { args.iter().take(1).map(ToString::to_string).collect() } else { args.iter().map(ToString::to_string).collect() };
+            let keys: Vec<String> = if name == "fetch" {
+                args.iter().take(1).map(ToString::to_string).collect()
+            } else {
+                args.iter().map(ToString::to_string).collect()
+            };
             let found = crate::matcher::dig(v, &keys);
             match (name, &found, args.get(1)) {
                 ("fetch", Value::Null, Some(default)) => default.clone(),
@@ -1059,7 +1400,10 @@ fn value_method(v: &Value, name: &str, args: &[Value], span: Span) -> Res<Value>
         ("positive?", _) => Value::Bool(num(v).is_some_and(|n| n > 0.0)),
         ("negative?", _) => Value::Bool(num(v).is_some_and(|n| n < 0.0)),
         ("between?", _) => match (args.first(), args.get(1)) {
-            (Some(lo), Some(hi)) => Value::Bool(compare(v, lo).is_some_and(std::cmp::Ordering::is_ge) && compare(v, hi).is_some_and(std::cmp::Ordering::is_le)),
+            (Some(lo), Some(hi)) => Value::Bool(
+                compare(v, lo).is_some_and(std::cmp::Ordering::is_ge)
+                    && compare(v, hi).is_some_and(std::cmp::Ordering::is_le),
+            ),
             _ => return no(),
         },
         (_, Value::Map(m)) if args.is_empty() => match m.iter().find(|(k, _)| k == name) {
@@ -1068,10 +1412,4 @@ fn value_method(v: &Value, name: &str, args: &[Value], span: Span) -> Res<Value>
         },
         _ => return no(),
     })
-}
-
-/// The control, for `check` and reports, when it could not be evaluated: its statically read
-/// metadata, if the statement has literal metadata calls.
-pub(crate) fn static_literal(e: &Expr) -> Option<Value> {
-    literal(e)
 }

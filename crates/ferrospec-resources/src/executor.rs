@@ -4,9 +4,12 @@
 //!
 //! A check whose truth cannot be read becomes an error result, never a pass.
 
+use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use ferrospec_core::Value;
+use ferrospec_core::dsl_file::DslFile;
 use ferrospec_core::model::{
     Check, Control, ControlBody, Describe, Expectation, Guard, ItsPath, LetBinding, LetSource,
     Profile, ResourceCall, Subject,
@@ -17,6 +20,7 @@ use ferrospec_core::results::{
 };
 use ferrospec_core::waiver::{Waiver, parse_date};
 
+use crate::dsl_eval;
 use crate::host::Host;
 use crate::matcher::{self, Actual, MatchOutcome};
 use crate::resource::{Ctx, Prop, Resource, ResourceError, ResourceState, resource_type};
@@ -112,6 +116,7 @@ pub fn execute(
     for profile in profiles {
         let inputs = resolve_inputs(profile, &opts.inputs)?;
         let mut pr = profile_report(profile, &inputs);
+        let mut preludes = HashMap::new();
         let ctx = Ctx {
             host,
             timeout: opts.timeout,
@@ -138,7 +143,7 @@ pub fn execute(
                     ),
                     None,
                 ),
-                None => run_control(control, &inputs, &ctx),
+                None => run_control(control, &inputs, &ctx, &mut preludes),
             };
             cr.waiver_data = waiver_data;
             mask_sensitive(&mut cr, profile, &inputs);
@@ -513,11 +518,25 @@ fn error_result(code_desc: String, message: String, start: Instant) -> ResultRep
     }
 }
 
-/// Values visible to `${name}`: inputs, then `let`s.
-type Env = Vec<(String, Value)>;
+/// Values visible to `${name}`: inputs, then `let`s. DSL controls evaluate their values
+/// themselves, so their checks run with `literal` set and no substitution (a `${HOME}` in a
+/// Ruby string is text).
+#[derive(Debug, Clone, Default)]
+struct Env {
+    vars: Vec<(String, Value)>,
+    literal: bool,
+}
 
 /// Runs one control.
-fn run_control(control: &Control, inputs: &[(String, Value)], ctx: &Ctx<'_>) -> ControlReport {
+fn run_control(
+    control: &Control,
+    inputs: &[(String, Value)],
+    ctx: &Ctx<'_>,
+    preludes: &mut HashMap<usize, dsl_eval::FileEnv>,
+) -> ControlReport {
+    if let ControlBody::Dsl { file, index } = &control.body {
+        return run_dsl_control(control, file, *index, inputs, ctx, preludes);
+    }
     let mut cr = base_control(control);
     let (lets, only_if, checks) = match &control.body {
         ControlBody::Declarative {
@@ -525,6 +544,7 @@ fn run_control(control: &Control, inputs: &[(String, Value)], ctx: &Ctx<'_>) -> 
             only_if,
             checks,
         } => (lets, only_if, checks),
+        ControlBody::Dsl { .. } => return cr,
         ControlBody::Invalid { message } => {
             cr.results.push(error_result(
                 format!(
@@ -537,11 +557,14 @@ fn run_control(control: &Control, inputs: &[(String, Value)], ctx: &Ctx<'_>) -> 
             return cr;
         }
     };
-    let mut env: Env = inputs.to_vec();
+    let mut env = Env {
+        vars: inputs.to_vec(),
+        literal: false,
+    };
     for binding in lets {
         let start = Instant::now();
         match eval_let(binding, &env, ctx) {
-            Ok(v) => env.push((binding.name.clone(), v)),
+            Ok(v) => env.vars.push((binding.name.clone(), v)),
             Err(message) => {
                 cr.results.push(error_result(
                     format!("let {}", binding.name),
@@ -595,32 +618,112 @@ fn run_control(control: &Control, inputs: &[(String, Value)], ctx: &Ctx<'_>) -> 
             }
         }
     }
+    cr.results = run_checks(checks, &env, ctx);
+    cr
+}
+
+/// Runs a control's checks in order.
+fn run_checks(checks: &[Check], env: &Env, ctx: &Ctx<'_>) -> Vec<ResultReport> {
+    let mut out = Vec::new();
     for check in checks {
         match check {
-            Check::Describe(d) => cr.results.extend(run_describe(d, &env, ctx)),
-            Check::Skip { label, message } => cr.results.push(ResultReport {
+            Check::Describe(d) => out.extend(run_describe(d, env, ctx)),
+            Check::Skip { label, message } => out.push(ResultReport {
                 status: Some(Status::Skipped),
-                code_desc: interpolate_str(label, &env),
-                skip_message: Some(interpolate_str(message, &env)),
+                code_desc: interpolate_str(label, env),
+                skip_message: Some(interpolate_str(message, env)),
                 start_time: now_rfc3339(),
                 ..ResultReport::default()
             }),
             Check::One(group) => {
                 let runs: Vec<Vec<ResultReport>> =
-                    group.iter().map(|d| run_describe(d, &env, ctx)).collect();
+                    group.iter().map(|d| run_describe(d, env, ctx)).collect();
                 let passing: Vec<&Vec<ResultReport>> = runs
                     .iter()
                     .filter(|r| r.iter().all(|x| x.status() == Status::Passed))
                     .collect();
                 if passing.is_empty() {
-                    cr.results.extend(runs.iter().flatten().cloned());
+                    out.extend(runs.iter().flatten().cloned());
                 } else {
-                    cr.results.extend(passing.into_iter().flatten().cloned());
+                    out.extend(passing.into_iter().flatten().cloned());
                 }
             }
         }
     }
-    cr
+    out
+}
+
+/// Runs a control written in the DSL: the file's prelude once, then the control's body, then
+/// its checks like any other control's.
+fn run_dsl_control(
+    control: &Control,
+    file: &Arc<DslFile>,
+    index: usize,
+    inputs: &[(String, Value)],
+    ctx: &Ctx<'_>,
+    preludes: &mut HashMap<usize, dsl_eval::FileEnv>,
+) -> ControlReport {
+    let source_error = |cr: &mut ControlReport, e: &dsl_eval::EvalError| {
+        let at = file.source.position(e.span.start);
+        cr.results.push(error_result(
+            format!(
+                "Control Source Code Error {}:{}",
+                control.source_location.r#ref, control.source_location.line
+            ),
+            format!(
+                "{} (at {}:{}:{})",
+                e.message,
+                file.source.path(),
+                at.line + 1,
+                at.column + 1
+            ),
+            Instant::now(),
+        ));
+    };
+    let key = Arc::as_ptr(file) as usize;
+    let fenv = preludes
+        .entry(key)
+        .or_insert_with(|| dsl_eval::eval_prelude(file, inputs, ctx));
+    if let Some(e) = &fenv.error {
+        let mut cr = base_control(control);
+        source_error(&mut cr, e);
+        return cr;
+    }
+    if let Some(message) = &fenv.skip {
+        return skipped_control(control, message.clone(), None);
+    }
+    match dsl_eval::lower(file, index, control, fenv, inputs, ctx) {
+        Err(e) => {
+            let mut cr = base_control(control);
+            source_error(&mut cr, &e);
+            cr
+        }
+        Ok(lowered) => {
+            if let Some((message, impact)) = lowered.skip {
+                return skipped_control(&lowered.control, message, impact);
+            }
+            let mut cr = base_control(&lowered.control);
+            cr.results = run_checks(
+                &lowered.checks,
+                &Env {
+                    vars: vec![],
+                    literal: true,
+                },
+                ctx,
+            );
+            if cr.results.is_empty() {
+                cr.results.push(ResultReport {
+                    status: Some(Status::Skipped),
+                    code_desc: "No-op".into(),
+                    resource: Some("No-op".into()),
+                    skip_message: Some("the control defines no checks".into()),
+                    start_time: now_rfc3339(),
+                    ..ResultReport::default()
+                });
+            }
+            cr
+        }
+    }
 }
 
 fn is_empty_value(v: &Value) -> bool {
@@ -678,6 +781,9 @@ fn eval_guard(guard: &Guard, env: &Env, ctx: &Ctx<'_>) -> Result<bool, String> {
 
 /// Substitutes `${name}`: a string that is exactly one reference takes the value itself.
 fn interpolate(v: &Value, env: &Env) -> Value {
+    if env.literal {
+        return v.clone();
+    }
     match v {
         Value::String(s) => {
             let refs = ferrospec_core::model::references(s);
@@ -697,13 +803,17 @@ fn interpolate(v: &Value, env: &Env) -> Value {
 }
 
 fn lookup(name: &str, env: &Env) -> Value {
-    env.iter()
+    env.vars
+        .iter()
         .rev()
         .find(|(n, _)| n == name)
         .map_or(Value::Null, |(_, v)| v.clone())
 }
 
 fn interpolate_str(s: &str, env: &Env) -> String {
+    if env.literal {
+        return s.to_owned();
+    }
     let mut out = s.to_owned();
     for name in ferrospec_core::model::references(s) {
         out = out.replace(&format!("${{{name}}}"), &lookup(name, env).to_string());

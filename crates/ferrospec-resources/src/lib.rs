@@ -3,6 +3,7 @@
 //!
 //! Nothing here prints; reporters live in `ferrospec-report`.
 
+mod dsl_eval;
 pub mod executor;
 pub mod host;
 pub mod matcher;

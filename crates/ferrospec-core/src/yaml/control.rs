@@ -521,7 +521,9 @@ fn tags_of(v: Option<serde_yaml::Value>) -> Result<Vec<(String, Value)>, String>
                         }
                     }
                     serde_yaml::Value::Sequence(_) => {
-                        return Err("a tag list holds names or `key: value` pairs, not lists".into());
+                        return Err(
+                            "a tag list holds names or `key: value` pairs, not lists".into()
+                        );
                     }
                     other => put(scalar_text(other), Value::Null),
                 }
