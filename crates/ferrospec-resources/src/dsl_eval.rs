@@ -70,8 +70,11 @@ pub(crate) struct FileEnv {
     vars: HashMap<String, Rv>,
     /// A file-level `only_if` that did not hold: its skip message.
     pub(crate) skip: Option<String>,
-    /// The prelude could not be evaluated.
+    /// A file-level `only_if` could not be evaluated: no control of the file can run.
     pub(crate) error: Option<EvalError>,
+    /// Other prelude statements that could not be evaluated (a `def`, say); a control that
+    /// then fails is told about them.
+    pub(crate) skipped: Vec<EvalError>,
 }
 
 /// A control after evaluation.
@@ -118,6 +121,7 @@ enum Flow {
 /// Evaluates a file's prelude: every top-level statement but controls and bare describes.
 pub(crate) fn eval_prelude(file: &DslFile, inputs: &[(String, Value)], ctx: &Ctx<'_>) -> FileEnv {
     let mut it = Interp::new(inputs, ctx, HashMap::new());
+    let mut skipped = Vec::new();
     for stmt in &file.program.items {
         if top_call(&stmt.kind)
             .is_some_and(|c| matches!(c.name.as_str(), "control" | "rule" | "describe" | "title"))
@@ -125,17 +129,22 @@ pub(crate) fn eval_prelude(file: &DslFile, inputs: &[(String, Value)], ctx: &Ctx
             continue;
         }
         if let Err(e) = it.stmt(stmt) {
-            return FileEnv {
-                vars: it.globals,
-                skip: it.file_skip,
-                error: Some(e),
-            };
+            if top_call(&stmt.kind).is_some_and(|c| c.name == "only_if") {
+                return FileEnv {
+                    vars: it.globals,
+                    skip: it.file_skip,
+                    error: Some(e),
+                    skipped,
+                };
+            }
+            skipped.push(e);
         }
     }
     FileEnv {
         vars: it.globals,
         skip: it.file_skip,
         error: None,
+        skipped,
     }
 }
 

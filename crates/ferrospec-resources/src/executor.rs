@@ -5,6 +5,7 @@
 //! A check whose truth cannot be read becomes an error result, never a pass.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -663,27 +664,37 @@ fn run_dsl_control(
     ctx: &Ctx<'_>,
     preludes: &mut HashMap<usize, dsl_eval::FileEnv>,
 ) -> ControlReport {
+    let key = Arc::as_ptr(file) as usize;
+    let fenv = preludes
+        .entry(key)
+        .or_insert_with(|| dsl_eval::eval_prelude(file, inputs, ctx));
     let source_error = |cr: &mut ControlReport, e: &dsl_eval::EvalError| {
         let at = file.source.position(e.span.start);
+        let mut message = format!(
+            "{} (at {}:{}:{})",
+            e.message,
+            file.source.path(),
+            at.line + 1,
+            at.column + 1
+        );
+        for p in &fenv.skipped {
+            let at = file.source.position(p.span.start);
+            let _ = write!(
+                message,
+                "\nnote: the file's prelude could not run line {}: {}",
+                at.line + 1,
+                p.message
+            );
+        }
         cr.results.push(error_result(
             format!(
                 "Control Source Code Error {}:{}",
                 control.source_location.r#ref, control.source_location.line
             ),
-            format!(
-                "{} (at {}:{}:{})",
-                e.message,
-                file.source.path(),
-                at.line + 1,
-                at.column + 1
-            ),
+            message,
             Instant::now(),
         ));
     };
-    let key = Arc::as_ptr(file) as usize;
-    let fenv = preludes
-        .entry(key)
-        .or_insert_with(|| dsl_eval::eval_prelude(file, inputs, ctx));
     if let Some(e) = &fenv.error {
         let mut cr = base_control(control);
         source_error(&mut cr, e);
