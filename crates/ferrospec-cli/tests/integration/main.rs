@@ -5,6 +5,7 @@
 #![allow(clippy::print_stderr)]
 
 mod bundled;
+mod dsl;
 mod live;
 mod sandbox;
 mod test;
