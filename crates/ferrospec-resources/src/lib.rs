@@ -6,6 +6,7 @@
 pub mod executor;
 pub mod host;
 pub mod matcher;
+pub mod remediate;
 pub mod resource;
 
 #[cfg(test)]

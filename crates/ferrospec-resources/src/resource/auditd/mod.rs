@@ -57,9 +57,9 @@
 //! otherwise `/etc/audit/audit.rules`. `InSpec`'s block form of `where { … }` is not
 //! supported; use `where(key: 'x')`.
 
-mod have_watch;
-mod persisted;
-mod rule;
+pub(crate) mod have_watch;
+pub(crate) mod persisted;
+pub(crate) mod rule;
 mod table;
 
 use std::sync::LazyLock;
@@ -177,11 +177,11 @@ impl Source {
 }
 
 /// The rules `auditctl -l` printed.
-struct LoadedRules {
+pub(crate) struct LoadedRules {
     /// The lines, exactly.
-    lines: Vec<String>,
+    pub(crate) lines: Vec<String>,
     /// The lines that are rules, parsed.
-    rules: Vec<(String, AuditRule)>,
+    pub(crate) rules: Vec<(String, AuditRule)>,
 }
 
 /// An opened `auditd`.
@@ -196,8 +196,9 @@ pub(crate) struct AuditdResource {
 
 static LIST_RULES: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"(?m)^LIST_RULES:").ok());
 
-/// Runs `auditctl -l`; `Err` is the failure message.
-fn read_loaded(ctx: &Ctx<'_>) -> Result<(String, LoadedRules), String> {
+/// Runs `auditctl -l`; returns the program that ran and the rules. `Err` is the failure
+/// message.
+pub(crate) fn read_loaded(ctx: &Ctx<'_>) -> Result<(String, LoadedRules), String> {
     let bin = if ctx.host.command_exists(AUDITCTL) {
         AUDITCTL
     } else if ctx.host.command_exists(AUDITCTL_USR) {
