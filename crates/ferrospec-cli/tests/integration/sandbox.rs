@@ -99,6 +99,9 @@ fn words(line: &str) -> Vec<String> {
 /// Everything the live tests change, put back on drop (also when an assertion fails).
 pub(crate) struct Sandbox {
     _lock: MutexGuard<'static, ()>,
+    /// Held across processes: test binaries of other checkouts must not touch the kernel at
+    /// the same time.
+    _file_lock: std::fs::File,
     saved_rules: Vec<String>,
     saved_files: BTreeMap<PathBuf, Option<Vec<u8>>>,
     created: Vec<PathBuf>,
@@ -109,10 +112,17 @@ impl Sandbox {
         let lock = KERNEL
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let file_lock = std::fs::File::create("/run/lock/ferrospec-live-tests.lock")
+            .or_else(|_| {
+                std::fs::File::create(std::env::temp_dir().join("ferrospec-live-tests.lock"))
+            })
+            .expect("create the lock file");
+        file_lock.lock().expect("lock the kernel for this test");
         let mut saved_files = BTreeMap::new();
         saved_files.insert(PathBuf::from(RULES_FILE), std::fs::read(RULES_FILE).ok());
         let mut sb = Sandbox {
             _lock: lock,
+            _file_lock: file_lock,
             saved_rules: loaded_rules(),
             saved_files,
             created: vec![],
