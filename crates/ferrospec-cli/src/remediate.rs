@@ -145,10 +145,7 @@ fn apply(
         undone: if undo_failed.is_empty() {
             "every change of this run was undone".into()
         } else {
-            format!(
-                "undoing failed, fix by hand: {}",
-                undo_failed.join("; ")
-            )
+            format!("undoing failed, fix by hand: {}", undo_failed.join("; "))
         },
     })
 }
@@ -168,11 +165,12 @@ fn describe_plan(report: &RunReport, plan: &RemediationPlan) -> String {
     let mut s = String::new();
     let profiles: Vec<&str> = report.profiles.iter().map(|p| p.name.as_str()).collect();
     let counts = report.counts();
+    let total = counts.controls_passed + counts.controls_failed + counts.controls_skipped;
     let _ = writeln!(
         s,
-        "Profile `{}`: {} controls, {} failed",
+        "Profile `{}`: {total} control{}, {} failed",
         profiles.join("`, `"),
-        counts.controls_passed + counts.controls_failed + counts.controls_skipped,
+        if total == 1 { "" } else { "s" },
         counts.controls_failed
     );
     if !plan.errored.is_empty() {
@@ -240,7 +238,9 @@ fn diff(f: &FileChange) -> String {
         None => s.push_str("--- /dev/null\n"),
     }
     let _ = writeln!(s, "+++ {}", f.path);
-    let missing_newline = old.as_deref().is_some_and(|t| !t.is_empty() && !t.ends_with('\n'));
+    let missing_newline = old
+        .as_deref()
+        .is_some_and(|t| !t.is_empty() && !t.ends_with('\n'));
     let added = f.lines.len();
     if missing_newline {
         let last = old.as_deref().and_then(|t| t.lines().last()).unwrap_or("");

@@ -37,8 +37,14 @@ const TEMPLATES: &[(&str, &str)] = &[
         "remediation.rules",
         include_str!("../templates/remediation.rules"),
     ),
-    ("remediation.sh", include_str!("../templates/remediation.sh")),
-    ("remediation.yml", include_str!("../templates/remediation.yml")),
+    (
+        "remediation.sh",
+        include_str!("../templates/remediation.sh"),
+    ),
+    (
+        "remediation.yml",
+        include_str!("../templates/remediation.yml"),
+    ),
 ];
 
 #[derive(Serialize)]
@@ -287,8 +293,7 @@ mod tests {
             "#!/bin/sh\nif [ \"$1\" = -l ]; then cat {d}/loaded 2>/dev/null; exit 0; fi\necho \"$*\" >> {d}/loaded\necho \"$*\" >> {d}/calls\n"
         );
         std::fs::write(dir.join("bin/auditctl"), stub).expect("stub");
-        std::fs::write(dir.join("bin/install"), "#!/bin/sh\n: > \"$8\"\n")
-            .expect("stub install");
+        std::fs::write(dir.join("bin/install"), "#!/bin/sh\n: > \"$8\"\n").expect("stub install");
         for stub in ["auditctl", "install"] {
             Command::new("chmod")
                 .args(["+x", &format!("{d}/bin/{stub}")])
@@ -314,23 +319,18 @@ mod tests {
         };
         let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap_or_default();
         run();
-        let first = (
-            read("sample.rules"),
-            read("50-admin.rules"),
-            read("calls"),
-        );
+        let first = (read("sample.rules"), read("50-admin.rules"), read("calls"));
         run();
-        let second = (
-            read("sample.rules"),
-            read("50-admin.rules"),
-            read("calls"),
-        );
+        let second = (read("sample.rules"), read("50-admin.rules"), read("calls"));
         let _ = std::fs::remove_dir_all(&dir);
         assert_eq!(
             first.0,
             "-w /usr/bin/docker -p wa -k docker\n-w \"/opt/my app\" -p wa -k app\n"
         );
-        assert_eq!(first.1, "-w /etc/hosts -p wa\n-w /etc/docker -p wa -k docker\n");
+        assert_eq!(
+            first.1,
+            "-w /etc/hosts -p wa\n-w /etc/docker -p wa -k docker\n"
+        );
         assert_eq!(
             first.2,
             "-w /usr/bin/docker -p wa -k docker\n-w /opt/my app -p wa -k app\n"

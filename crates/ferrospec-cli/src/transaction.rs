@@ -9,15 +9,15 @@
 
 use std::fs;
 use std::io::{self, Write as _};
-use std::os::unix::fs::{MetadataExt as _, OpenOptionsExt as _, PermissionsExt as _};
+use std::os::unix::fs::{OpenOptionsExt as _, PermissionsExt as _};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use ferrospec_resources::host::{Host, command_line};
 use ferrospec_resources::remediate::{FileChange, RuleLoad};
 
-/// The mode auditd gives its own rules files.
-const NEW_FILE_MODE: u32 = 0o640;
+/// The mode auditd gives its own rules files; the drop-in always gets it, owned by root.
+const MODE: u32 = 0o640;
 
 /// A drop-in file this run wrote.
 #[derive(Debug)]
@@ -80,10 +80,6 @@ impl<'a> Transaction<'a> {
         if !path.parent().is_some_and(Path::is_dir) {
             return Err(io::Error::other("its directory does not exist"));
         }
-        let (mode, owner) = match fs::metadata(&path) {
-            Ok(meta) => (meta.mode() & 0o7777, Some((meta.uid(), meta.gid()))),
-            Err(_) => (NEW_FILE_MODE, None),
-        };
         let mut record = Written {
             path: path.clone(),
             backup: None,
@@ -109,13 +105,12 @@ impl<'a> Transaction<'a> {
             let mut f = fs::OpenOptions::new()
                 .write(true)
                 .create_new(true)
-                .mode(mode)
+                .mode(MODE)
                 .open(&tmp)?;
             f.write_all(&change.new_content())?;
-            // The umask may have cleared bits of `mode`.
-            f.set_permissions(fs::Permissions::from_mode(mode))?;
-            let (uid, gid) = owner.unwrap_or((0, 0));
-            std::os::unix::fs::fchown(&f, Some(uid), Some(gid))?;
+            // The umask may have cleared bits of the mode.
+            f.set_permissions(fs::Permissions::from_mode(MODE))?;
+            std::os::unix::fs::fchown(&f, Some(0), Some(0))?;
             f.sync_all()?;
             fs::rename(&tmp, &path)
         })();
@@ -138,7 +133,7 @@ impl<'a> Transaction<'a> {
                 backup.display()
             ),
             None => format!(
-                "created {} with {n} {lines} (mode {mode:04o}, owner root)",
+                "created {} with {n} {lines} (mode {MODE:04o}, owner root)",
                 path.display()
             ),
         };
@@ -192,13 +187,7 @@ impl<'a> Transaction<'a> {
         for w in self.written.iter().rev() {
             let step = match &w.backup {
                 Some(backup) => fs::rename(backup, &w.path)
-                    .map(|()| {
-                        format!(
-                            "restored {} from {}",
-                            w.path.display(),
-                            backup.display()
-                        )
-                    })
+                    .map(|()| format!("restored {} from {}", w.path.display(), backup.display()))
                     .map_err(|e| format!("cannot restore {}: {e}", w.path.display())),
                 None => fs::remove_file(&w.path)
                     .map(|()| format!("removed {} (this run created it)", w.path.display()))

@@ -3,6 +3,7 @@
 
 mod bundled;
 mod live;
+mod remediate;
 mod sandbox;
 mod test;
 mod verdicts;

@@ -11,6 +11,12 @@ static KERNEL: Mutex<()> = Mutex::new(());
 
 pub(crate) const AUDITCTL: &str = "/sbin/auditctl";
 pub(crate) const RULES_FILE: &str = "/etc/audit/rules.d/zz-ferrospec-live.rules";
+/// The drop-in `ferrospec remediate` writes for the docker-host profile, and its backup.
+pub(crate) const DROP_IN: &str = "/etc/audit/rules.d/docker.rules";
+pub(crate) const DROP_IN_BACKUP: &str = "/etc/audit/rules.d/docker.rules.ferrospec.bak";
+/// An admin's rules file that remediation must leave alone.
+pub(crate) const UNRELATED: &str = "/etc/audit/rules.d/50-unrelated.rules";
+const RULES_DIR: &str = "/etc/audit/rules.d";
 const FILES: &[&str] = &[
     "/usr/bin/docker",
     "/etc/default/docker",
@@ -105,6 +111,18 @@ pub(crate) struct Sandbox {
     saved_rules: Vec<String>,
     saved_files: BTreeMap<PathBuf, Option<Vec<u8>>>,
     created: Vec<PathBuf>,
+    /// The names in the rules directory when the sandbox started; any other is removed.
+    rules_dir: Vec<String>,
+}
+
+fn list_rules_dir() -> Vec<String> {
+    std::fs::read_dir(RULES_DIR)
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 impl Sandbox {
@@ -119,13 +137,16 @@ impl Sandbox {
             .expect("create the lock file");
         file_lock.lock().expect("lock the kernel for this test");
         let mut saved_files = BTreeMap::new();
-        saved_files.insert(PathBuf::from(RULES_FILE), std::fs::read(RULES_FILE).ok());
+        for f in [RULES_FILE, DROP_IN, DROP_IN_BACKUP, UNRELATED] {
+            saved_files.insert(PathBuf::from(f), std::fs::read(f).ok());
+        }
         let mut sb = Sandbox {
             _lock: lock,
             _file_lock: file_lock,
             saved_rules: loaded_rules(),
             saved_files,
             created: vec![],
+            rules_dir: list_rules_dir(),
         };
         for d in DIRS {
             sb.ensure(Path::new(d), true);
@@ -182,6 +203,14 @@ impl Sandbox {
         }
     }
 
+    /// Writes a file, which is put back as it was (or removed) on drop.
+    pub(crate) fn write_file(&mut self, path: &str, text: &str) {
+        self.saved_files
+            .entry(PathBuf::from(path))
+            .or_insert_with(|| std::fs::read(path).ok());
+        std::fs::write(path, text).expect("write file");
+    }
+
     pub(crate) fn persist(&self, rules: &[String]) {
         let mut text =
             String::from("# written by ferrospec's live tests; removed when they finish\n");
@@ -208,6 +237,11 @@ impl Drop for Sandbox {
                 None => {
                     let _ = std::fs::remove_file(p);
                 }
+            }
+        }
+        for name in list_rules_dir() {
+            if !self.rules_dir.contains(&name) {
+                let _ = std::fs::remove_file(Path::new(RULES_DIR).join(name));
             }
         }
         for p in self.created.iter().rev() {
