@@ -59,7 +59,7 @@ pub(crate) struct ExecArgs {
     #[arg(long, num_args = 1.., value_name = "FILE")]
     pub(crate) input_file: Vec<PathBuf>,
 
-    /// Waiver files (YAML, JSON or CSV): control id → justification, run, expiration_date.
+    /// Waiver files (YAML, JSON or CSV): control id → justification, run, `expiration_date`.
     #[arg(long, num_args = 1.., value_name = "FILE")]
     pub(crate) waiver_file: Vec<PathBuf>,
 
@@ -67,7 +67,7 @@ pub(crate) struct ExecArgs {
     #[arg(long)]
     pub(crate) no_distinct_exit: bool,
 
-    /// Never colour the output (colour is used only on a terminal, and never with NO_COLOR set).
+    /// Never colour the output (colour is used only on a terminal, and never with `NO_COLOR` set).
     #[arg(long)]
     pub(crate) no_color: bool,
 

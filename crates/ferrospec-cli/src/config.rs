@@ -175,7 +175,10 @@ fn parse_inputs(files: &[PathBuf], pairs: &[String]) -> Result<Vec<(String, Valu
     for pair in pairs {
         let pair = pair.trim_end_matches(',');
         let Some((name, value)) = pair.split_once('=') else {
-            let hint = if pair.ends_with(".yml") || pair.ends_with(".yaml") {
+            let is_yaml = std::path::Path::new(pair)
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("yml") || e.eq_ignore_ascii_case("yaml"));
+            let hint = if is_yaml {
                 " (input files are not supported yet)"
             } else {
                 ""
@@ -198,18 +201,19 @@ fn parse_input_value(v: &str) -> Value {
         return Value::Bool(false);
     }
     let digits = v.strip_prefix('-').unwrap_or(v);
-    if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
-        if let Ok(i) = v.parse() {
-            return Value::Int(i);
-        }
+    if !digits.is_empty()
+        && digits.chars().all(|c| c.is_ascii_digit())
+        && let Ok(i) = v.parse()
+    {
+        return Value::Int(i);
     }
-    if let Some((a, b)) = digits.split_once('.') {
-        if !a.is_empty() && !b.is_empty() && a.chars().chain(b.chars()).all(|c| c.is_ascii_digit())
-        {
-            if let Ok(f) = v.parse() {
-                return Value::Float(f);
-            }
-        }
+    if let Some((a, b)) = digits.split_once('.')
+        && !a.is_empty()
+        && !b.is_empty()
+        && a.chars().chain(b.chars()).all(|c| c.is_ascii_digit())
+        && let Ok(f) = v.parse()
+    {
+        return Value::Float(f);
     }
     Value::String(v.to_owned())
 }

@@ -66,7 +66,10 @@ pub(crate) fn unavailable() -> Option<String> {
         std::env::var("FERROSPEC_LIVE_TESTS").as_deref() != Ok("required"),
         "live kernel tests are required here but cannot run: {reason}"
     );
-    eprintln!("skipping live kernel test: {reason}");
+    #[allow(clippy::print_stderr)]
+    {
+        eprintln!("skipping live kernel test: {reason}");
+    }
     Some(reason.to_owned())
 }
 
@@ -211,6 +214,8 @@ impl Sandbox {
         std::fs::write(path, text).expect("write file");
     }
 
+    // A method, although it needs no state: only a sandbox, which puts the file back, may write it.
+    #[allow(clippy::unused_self)]
     pub(crate) fn persist(&self, rules: &[String]) {
         let mut text =
             String::from("# written by ferrospec's live tests; removed when they finish\n");
