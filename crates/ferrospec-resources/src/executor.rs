@@ -887,7 +887,7 @@ fn run_describe(d: &Describe, env: &Env, ctx: &Ctx<'_>) -> Vec<ResultReport> {
                         })),
                     };
                     let m = interpolate_matcher(&t.matcher, env);
-                    match actual.and_then(|a| matcher::evaluate(&m, &Actual::Value(&a))) {
+                    match actual.and_then(|a| judge(&m, &Actual::Value(&a), t.negated)) {
                         Ok(out) => outcome_result(t, &subject, &out, start),
                         Err(e) => failure_result(t, &subject, &e, start),
                     }
@@ -948,11 +948,11 @@ fn run_describe(d: &Describe, env: &Env, ctx: &Ctx<'_>) -> Vec<ResultReport> {
                     let start = Instant::now();
                     let m = interpolate_matcher(&t.matcher, env);
                     let outcome = match &t.its {
-                        None => matcher::evaluate(&m, &Actual::Resource(r.as_ref())),
+                        None => judge_resource(&m, r.as_ref(), ctx, t.negated),
                         Some(its) => property(r.as_ref(), its).and_then(|p| match p {
-                            Prop::Value(v) => matcher::evaluate(&m, &Actual::Value(&v)),
+                            Prop::Value(v) => judge(&m, &Actual::Value(&v), t.negated),
                             Prop::Resource(inner) => {
-                                matcher::evaluate(&m, &Actual::Resource(inner.as_ref()))
+                                judge_resource(&m, inner.as_ref(), ctx, t.negated)
                             }
                         }),
                     };
@@ -964,6 +964,33 @@ fn run_describe(d: &Describe, env: &Env, ctx: &Ctx<'_>) -> Vec<ResultReport> {
                 })
                 .collect()
         }
+    }
+}
+
+/// Evaluates a matcher for `should` or `should_not` (RSpec's negation is not always the
+/// opposite of a match: see [`matcher::evaluate_negated`]).
+fn judge(
+    m: &ferrospec_core::model::Matcher,
+    actual: &Actual<'_>,
+    negated: bool,
+) -> Result<MatchOutcome, ResourceError> {
+    if negated {
+        matcher::evaluate_negated(m, actual)
+    } else {
+        matcher::evaluate(m, actual)
+    }
+}
+
+/// A resource's own matchers first (with the host), then the generic ones.
+fn judge_resource(
+    m: &ferrospec_core::model::Matcher,
+    r: &dyn Resource,
+    ctx: &Ctx<'_>,
+    negated: bool,
+) -> Result<MatchOutcome, ResourceError> {
+    match r.matcher_in(&m.name, &m.args, ctx) {
+        Some(out) => out,
+        None => judge(m, &Actual::Resource(r), negated),
     }
 }
 

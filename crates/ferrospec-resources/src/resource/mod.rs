@@ -78,6 +78,17 @@ pub trait Resource {
     fn matcher(&self, _name: &str, _args: &[Value]) -> Option<Result<MatchOutcome, ResourceError>> {
         None
     }
+    /// Like [`Resource::matcher`], with the host at hand for matchers that must look at it
+    /// again (`have_watch` resolves directory links, so `/lib/x` and `/usr/lib/x` are one path
+    /// where `/lib` links to `/usr/lib`). The executor calls this one.
+    fn matcher_in(
+        &self,
+        name: &str,
+        args: &[Value],
+        _ctx: &Ctx<'_>,
+    ) -> Option<Result<MatchOutcome, ResourceError>> {
+        self.matcher(name, args)
+    }
 }
 
 /// A kind of resource: its name, its matchers, and how to open one.

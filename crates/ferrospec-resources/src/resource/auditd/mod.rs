@@ -67,7 +67,7 @@ use std::sync::LazyLock;
 use ferrospec_core::Value;
 use regex::Regex;
 
-use crate::host::{CommandError, command_line};
+use crate::host::{CommandError, Host, command_line};
 use crate::matcher::MatchOutcome;
 use crate::resource::{Ctx, Prop, Resource, ResourceError, ResourceState, ResourceType};
 
@@ -185,6 +185,21 @@ pub(crate) struct LoadedRules {
 }
 
 /// An opened `auditd`.
+/// The path with its directory resolved on the host (links followed), its last component kept.
+fn canonical_path(host: &dyn Host, path: &str) -> String {
+    match path.rsplit_once('/') {
+        Some((dir, name)) if !name.is_empty() => {
+            let dir = if dir.is_empty() { "/" } else { dir };
+            match host.resolve(dir) {
+                Some(d) if d == "/" => format!("/{name}"),
+                Some(d) => format!("{d}/{name}"),
+                None => path.to_owned(),
+            }
+        }
+        _ => path.to_owned(),
+    }
+}
+
 pub(crate) struct AuditdResource {
     source: Source,
     state: ResourceState,
@@ -337,16 +352,51 @@ impl AuditdResource {
         Ok(out)
     }
 
-    fn have_watch(&self, args: &[Value]) -> Result<MatchOutcome, ResourceError> {
+    /// `have_watch`; with a host, a rule whose path names the same file through a linked
+    /// directory (`/lib/x` where `/lib` → `/usr/lib`) counts as a rule for the audited path,
+    /// as the kernel watches the same directory entry. The final component is not followed:
+    /// a watch on a symlink does not audit its target.
+    fn have_watch(
+        &self,
+        args: &[Value],
+        host: Option<&dyn Host>,
+    ) -> Result<MatchOutcome, ResourceError> {
         let spec = WatchSpec::from_args(args)?;
         if let Some(e) = self.failed() {
             return Err(e);
         }
+        let canon_spec = host.map(|h| canonical_path(h, &spec.path));
+        let alias = |rule: &AuditRule| -> Option<AuditRule> {
+            let (h, target) = (host?, canon_spec.as_deref()?);
+            let p = rule.path.as_deref()?;
+            if p == spec.path || canonical_path(h, p) != target {
+                return None;
+            }
+            let mut r = rule.clone();
+            r.path = Some(spec.path.clone());
+            Some(r)
+        };
+        let loaded_alias: Vec<Option<AuditRule>> = self
+            .loaded
+            .iter()
+            .flat_map(|l| l.rules.iter().map(|(_, rule)| alias(rule)))
+            .collect();
+        let persisted_alias: Vec<Option<AuditRule>> = self
+            .persisted
+            .iter()
+            .flat_map(|p| {
+                p.rules
+                    .iter()
+                    .filter_map(|r| r.rule.as_ref().ok())
+                    .map(alias)
+            })
+            .collect();
         let loaded: Option<Vec<Located<'_>>> = self.loaded.as_ref().map(|l| {
             l.rules
                 .iter()
-                .map(|(text, rule)| Located {
-                    rule,
+                .zip(&loaded_alias)
+                .map(|((text, rule), a)| Located {
+                    rule: a.as_ref().unwrap_or(rule),
                     text,
                     location: None,
                 })
@@ -362,12 +412,12 @@ impl AuditdResource {
                 .rules
                 .iter()
                 .zip(&locations)
-                .filter_map(|(r, at)| {
-                    r.rule.as_ref().ok().map(|rule| Located {
-                        rule,
-                        text: &r.text,
-                        location: Some(at),
-                    })
+                .filter_map(|(r, at)| r.rule.as_ref().ok().map(|rule| (r, at, rule)))
+                .zip(&persisted_alias)
+                .map(|((r, at, rule), a)| Located {
+                    rule: a.as_ref().unwrap_or(rule),
+                    text: &r.text,
+                    location: Some(at),
                 })
                 .collect(),
             info,
@@ -446,7 +496,15 @@ impl Resource for AuditdResource {
         }
     }
     fn matcher(&self, name: &str, args: &[Value]) -> Option<Result<MatchOutcome, ResourceError>> {
-        (name == "have_watch").then(|| self.have_watch(args))
+        (name == "have_watch").then(|| self.have_watch(args, None))
+    }
+    fn matcher_in(
+        &self,
+        name: &str,
+        args: &[Value],
+        ctx: &Ctx<'_>,
+    ) -> Option<Result<MatchOutcome, ResourceError>> {
+        (name == "have_watch").then(|| self.have_watch(args, Some(ctx.host)))
     }
 }
 
