@@ -19,8 +19,8 @@ use crate::host::Host;
 use crate::resource::Ctx;
 use crate::resource::auditd::have_watch::{Located, WatchSpec, covers};
 use crate::resource::auditd::persisted::{PersistedLayout, RULES_DIR, read_persisted};
-use crate::resource::auditd::read_loaded;
 use crate::resource::auditd::rule::{AuditRule, tokenize};
+use crate::resource::auditd::{canonical_path, read_loaded};
 
 /// What `ferrospec remediate` would do.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -175,11 +175,34 @@ struct Known {
 }
 
 impl Known {
+    /// The rules, with a path that names the wanted path through a linked directory
+    /// (`/lib/x` where `/lib` → `/usr/lib`) rewritten to it, as `have_watch` does.
+    fn aliased(&self, want: &AuditRule, host: &dyn Host) -> Vec<(String, AuditRule)> {
+        let Some(path) = &want.path else {
+            return self.rules.clone();
+        };
+        let target = canonical_path(host, path);
+        self.rules
+            .iter()
+            .map(|(text, rule)| {
+                let mut rule = rule.clone();
+                if rule
+                    .path
+                    .as_deref()
+                    .is_some_and(|p| p != path && canonical_path(host, p) == target)
+                {
+                    rule.path = Some(path.clone());
+                }
+                (text.clone(), rule)
+            })
+            .collect()
+    }
+
     /// Whether the rules here cover `want`: for a watch, the same watch or a wider one; for
     /// any other rule, the same rule.
-    fn covers(&self, want: &AuditRule) -> bool {
-        let located: Vec<Located<'_>> = self
-            .rules
+    fn covers(&self, want: &AuditRule, host: &dyn Host) -> bool {
+        let rules = self.aliased(want, host);
+        let located: Vec<Located<'_>> = rules
             .iter()
             .map(|(text, rule)| Located {
                 rule,
@@ -191,15 +214,17 @@ impl Known {
     }
 
     /// The first single rule that covers `want`, as written.
-    fn covering_line(&self, want: &AuditRule) -> Option<&str> {
-        self.rules.iter().find_map(|(text, rule)| {
-            let one = [Located {
-                rule,
-                text,
-                location: None,
-            }];
-            covers_rule(want, &one).then_some(text.as_str())
-        })
+    fn covering_line(&self, want: &AuditRule, host: &dyn Host) -> Option<String> {
+        self.aliased(want, host)
+            .into_iter()
+            .find_map(|(text, rule)| {
+                let one = [Located {
+                    rule: &rule,
+                    text: &text,
+                    location: None,
+                }];
+                covers_rule(want, &one).then_some(text)
+            })
     }
 }
 
@@ -299,13 +324,17 @@ pub fn plan(
             if want.delete {
                 return Err(bad("it removes a rule instead of adding one".into()));
             }
-            let persist = !on_disk.covers(&want);
-            let load = if in_kernel.covers(&want) {
+            let persist = !on_disk.covers(&want, host);
+            let load = if in_kernel.covers(&want, host) {
                 None
             } else if persist {
                 Some(line.to_owned())
             } else {
-                Some(on_disk.covering_line(&want).unwrap_or(line).to_owned())
+                Some(
+                    on_disk
+                        .covering_line(&want, host)
+                        .unwrap_or_else(|| line.to_owned()),
+                )
             };
             if persist {
                 if persisted.layout == PersistedLayout::AuditRules

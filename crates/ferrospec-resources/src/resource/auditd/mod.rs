@@ -186,7 +186,7 @@ pub(crate) struct LoadedRules {
 
 /// An opened `auditd`.
 /// The path with its directory resolved on the host (links followed), its last component kept.
-fn canonical_path(host: &dyn Host, path: &str) -> String {
+pub(crate) fn canonical_path(host: &dyn Host, path: &str) -> String {
     match path.rsplit_once('/') {
         Some((dir, name)) if !name.is_empty() => {
             let dir = if dir.is_empty() { "/" } else { dir };
