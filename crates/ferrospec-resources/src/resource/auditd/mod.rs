@@ -433,7 +433,8 @@ impl AuditdResource {
 
 /// The rule line to persist so that `path` is watched for `perms` (`wa` when `None`) with
 /// `key`: `-w /usr/bin/docker -p wa -k docker`. `None` when `perms` is not made of `rwxa`.
-// Remediation builds its fix from this; until it lands only the tests call it.
+// `ferrospec remediate` takes its fix from the profile's data, not from this; only the tests
+// call it.
 #[allow(dead_code)]
 pub(crate) fn watch_rule_line(
     path: &str,
