@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 /// InSpec-compatible compliance profile runner.
 #[derive(Debug, Parser)]
@@ -19,6 +19,10 @@ pub(crate) struct Args {
 pub(crate) enum Command {
     /// Run profiles or control files against a host and report the results.
     Exec(ExecArgs),
+    /// Fix the failed audit-rule controls of a profile: show the rules to add and load, and
+    /// with `--apply` write and load them. Exit codes: 0 nothing to do (or, with `--apply`,
+    /// everything passes afterwards), 100 fixes to apply (or still failing), 1 error.
+    Remediate(RemediateArgs),
 }
 
 /// `ferrospec exec`.
@@ -72,4 +76,51 @@ pub(crate) struct ExecArgs {
     /// is then an error.
     #[arg(long, value_name = "SECONDS", default_value_t = 10)]
     pub(crate) command_timeout: u64,
+}
+
+/// `ferrospec remediate`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct RemediateArgs {
+    /// The profile (a directory with inspec.yml); the bundled docker-host profile when none is
+    /// given.
+    #[arg(value_name = "PROFILE")]
+    pub(crate) profile: Option<PathBuf>,
+
+    /// What to scan: `local://` (this machine, the default), a recorded test host
+    /// (`fixture://DIR`) or a mounted root; `--apply` needs `local://`.
+    #[arg(long, short = 't', value_name = "TARGET")]
+    pub(crate) target: Option<String>,
+
+    /// Input values as NAME=VALUE (highest priority).
+    #[arg(long, num_args = 1.., value_name = "NAME=VALUE")]
+    pub(crate) input: Vec<String>,
+
+    /// Input files: flat YAML mappings of input names to values (below `--input` in priority).
+    #[arg(long, num_args = 1.., value_name = "FILE")]
+    pub(crate) input_file: Vec<PathBuf>,
+
+    /// Write the rules to the drop-in files and load them, then run the profile again. Without
+    /// it nothing is changed.
+    #[arg(long, conflicts_with = "format")]
+    pub(crate) apply: bool,
+
+    /// Print the fix in this form instead of the plan: the drop-in lines (`rules`), an
+    /// idempotent POSIX shell script (`sh`) or an Ansible task list (`ansible`).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub(crate) format: Option<FormatArg>,
+
+    /// Seconds a host command (such as `auditctl -l`) may run before it is stopped.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    pub(crate) command_timeout: u64,
+}
+
+/// `--format` of `remediate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum FormatArg {
+    /// The lines to append to each drop-in rules file.
+    Rules,
+    /// A POSIX shell script.
+    Sh,
+    /// An Ansible task list.
+    Ansible,
 }

@@ -7,8 +7,9 @@ use ferrospec_core::Value;
 use ferrospec_core::waiver::{Waiver, read_waiver_file};
 use ferrospec_report::Format;
 
-use crate::args::ExecArgs;
+use crate::args::{ExecArgs, FormatArg, RemediateArgs};
 use crate::error::CliError;
+use crate::script::ScriptFormat;
 
 /// Where the report goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,48 +86,11 @@ impl Config {
                     .into(),
             ));
         }
-        let target = match a.target.as_deref() {
-            None | Some("local://" | "local") => Target::Local,
-            Some(t) => {
-                if let Some(dir) = t.strip_prefix("fixture://") {
-                    Target::Fixture(PathBuf::from(dir))
-                } else if t.contains("://") {
-                    return Err(CliError::Usage(format!(
-                        "target `{t}` is not supported, expected `local://` or a directory holding a mounted root"
-                    )));
-                } else {
-                    let p = PathBuf::from(t);
-                    if !p.is_dir() {
-                        return Err(CliError::Usage(format!("target `{t}` is not a directory")));
-                    }
-                    Target::Root(p)
-                }
-            }
-        };
-        let mut inputs = Vec::new();
-        for file in &a.input_file {
-            inputs.extend(ferrospec_core::read_input_file(file).map_err(CliError::Usage)?);
-        }
+        let target = parse_target(a.target.as_deref())?;
+        let inputs = parse_inputs(&a.input_file, &a.input)?;
         let mut waivers = Vec::new();
         for file in &a.waiver_file {
             waivers.extend(read_waiver_file(file)?);
-        }
-        for pair in a.input {
-            let pair = pair.trim_end_matches(',');
-            let Some((name, value)) = pair.split_once('=') else {
-                let ext = std::path::Path::new(pair).extension();
-                let hint = if ext.is_some_and(|e| {
-                    e.eq_ignore_ascii_case("yml") || e.eq_ignore_ascii_case("yaml")
-                }) {
-                    "; use --input-file for a file of inputs"
-                } else {
-                    ""
-                };
-                return Err(CliError::Usage(format!(
-                    "input `{pair}` is not of the form NAME=VALUE{hint}"
-                )));
-            };
-            inputs.push((name.to_owned(), parse_input_value(value)));
         }
         Ok(Self {
             paths: a.paths,
@@ -141,6 +105,88 @@ impl Config {
             distinct_exit: !a.no_distinct_exit,
         })
     }
+}
+
+/// A validated `remediate` run.
+#[derive(Debug, Clone)]
+pub(crate) struct RemediateConfig {
+    pub(crate) profile: Option<PathBuf>,
+    pub(crate) target: Target,
+    pub(crate) inputs: Vec<(String, Value)>,
+    pub(crate) timeout: Duration,
+    pub(crate) apply: bool,
+    pub(crate) format: Option<ScriptFormat>,
+}
+
+impl RemediateConfig {
+    pub(crate) fn from_args(a: RemediateArgs) -> Result<Self, CliError> {
+        let target = parse_target(a.target.as_deref())?;
+        if a.apply && target != Target::Local {
+            return Err(CliError::Usage(
+                "`--apply` changes this machine, so it only works with `--target local://`".into(),
+            ));
+        }
+        Ok(Self {
+            profile: a.profile,
+            target,
+            inputs: parse_inputs(&a.input_file, &a.input)?,
+            timeout: Duration::from_secs(a.command_timeout.max(1)),
+            apply: a.apply,
+            format: a.format.map(|f| match f {
+                FormatArg::Rules => ScriptFormat::Rules,
+                FormatArg::Sh => ScriptFormat::Sh,
+                FormatArg::Ansible => ScriptFormat::Ansible,
+            }),
+        })
+    }
+}
+
+/// `--target`: `local://` (the default), `fixture://DIR`, or a directory holding a mounted root.
+fn parse_target(target: Option<&str>) -> Result<Target, CliError> {
+    Ok(match target {
+        None | Some("local://" | "local") => Target::Local,
+        Some(t) => {
+            if let Some(dir) = t.strip_prefix("fixture://") {
+                Target::Fixture(PathBuf::from(dir))
+            } else if t.contains("://") {
+                return Err(CliError::Usage(format!(
+                    "target `{t}` is not supported, expected `local://` or a directory holding a mounted root"
+                )));
+            } else {
+                let p = PathBuf::from(t);
+                if !p.is_dir() {
+                    return Err(CliError::Usage(format!("target `{t}` is not a directory")));
+                }
+                Target::Root(p)
+            }
+        }
+    })
+}
+
+/// `--input-file` values, then `--input NAME=VALUE` pairs (later entries win).
+fn parse_inputs(files: &[PathBuf], pairs: &[String]) -> Result<Vec<(String, Value)>, CliError> {
+    let mut inputs = Vec::new();
+    for file in files {
+        inputs.extend(ferrospec_core::read_input_file(file).map_err(CliError::Usage)?);
+    }
+    for pair in pairs {
+        let pair = pair.trim_end_matches(',');
+        let Some((name, value)) = pair.split_once('=') else {
+            let is_yaml = std::path::Path::new(pair)
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("yml") || e.eq_ignore_ascii_case("yaml"));
+            let hint = if is_yaml {
+                "; use --input-file for a file of inputs"
+            } else {
+                ""
+            };
+            return Err(CliError::Usage(format!(
+                "input `{pair}` is not of the form NAME=VALUE{hint}"
+            )));
+        };
+        inputs.push((name.to_owned(), parse_input_value(value)));
+    }
+    Ok(inputs)
 }
 
 /// InSpec's `--input` conversions: booleans, integers, floats, else a string.

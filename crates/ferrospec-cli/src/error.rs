@@ -34,4 +34,21 @@ pub(crate) enum CliError {
     /// A fixture host could not be loaded.
     #[error("cannot load the test host")]
     Fixture(#[source] std::io::Error),
+    /// No remediation plan could be made.
+    #[error(transparent)]
+    Plan(#[from] ferrospec_resources::remediate::PlanError),
+    /// `remediate --apply` failed part way; what was done was undone (or says what was not).
+    #[error("{reason}; {undone}")]
+    Apply {
+        /// What failed.
+        reason: String,
+        /// The state the host was left in.
+        undone: String,
+    },
+    /// Our bug.
+    #[error("internal error (a bug in ferrospec): {message}")]
+    Internal {
+        /// What went wrong.
+        message: String,
+    },
 }

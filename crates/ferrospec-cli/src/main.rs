@@ -6,7 +6,10 @@ mod args;
 mod config;
 mod error;
 mod exit_code;
+mod remediate;
 mod run;
+mod script;
+mod transaction;
 
 use std::io::IsTerminal;
 
@@ -25,9 +28,14 @@ fn main() {
         }
     };
     let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let args::Command::Exec(exec) = args.command;
-    let result = config::Config::from_args(exec, std::io::stdout().is_terminal(), no_color_env)
-        .and_then(|c| run::exec(&c, &mut std::io::stdout().lock()));
+    let result = match args.command {
+        args::Command::Exec(exec) => {
+            config::Config::from_args(exec, std::io::stdout().is_terminal(), no_color_env)
+                .and_then(|c| run::exec(&c, &mut std::io::stdout().lock()))
+        }
+        args::Command::Remediate(r) => config::RemediateConfig::from_args(r)
+            .and_then(|c| remediate::remediate(&c, &mut std::io::stdout().lock())),
+    };
     match result {
         Ok(code) => std::process::exit(code),
         Err(err) => std::process::exit(report_error(

@@ -1,8 +1,9 @@
 //! Wiring: load the profiles, pick the host, execute, write every report, choose the exit code.
 
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use ferrospec_core::model::Profile;
 use ferrospec_core::{ProfileFiles, load_profile};
 use ferrospec_report::{RenderOptions, render};
 use ferrospec_resources::host::{CachedHost, FixtureHost, Host, LocalHost, RootedHost};
@@ -21,36 +22,8 @@ const DEFAULT_PROFILE: &str = "docker-host";
 
 /// Runs `ferrospec exec`; returns the exit code.
 pub(crate) fn exec(config: &Config, out: &mut dyn std::io::Write) -> Result<i32, CliError> {
-    let sources = if config.paths.is_empty() {
-        vec![bundled_profile(DEFAULT_PROFILE)?]
-    } else {
-        config
-            .paths
-            .iter()
-            .map(|p| ProfileFiles::from_path(p))
-            .collect::<Result<Vec<_>, _>>()?
-    };
-    let mut profiles = Vec::new();
-    let mut errors = Vec::new();
-    for s in &sources {
-        match load_profile(s, &Registry) {
-            Ok(p) => profiles.push(p),
-            Err(e) => errors.push(e),
-        }
-    }
-    if !errors.is_empty() {
-        let mut all = errors.remove(0);
-        for e in errors {
-            all.errors.extend(e.errors);
-        }
-        return Err(CliError::Load(all));
-    }
-    let inner: Box<dyn Host> = match &config.target {
-        Target::Local => Box::new(LocalHost),
-        Target::Root(dir) => Box::new(RootedHost::new(dir)),
-        Target::Fixture(dir) => Box::new(FixtureHost::load(dir).map_err(CliError::Fixture)?),
-    };
-    let host = CachedHost::new(inner);
+    let profiles = load_profiles(&config.paths)?;
+    let host = CachedHost::new(open_host(&config.target)?);
     let opts = ExecOptions {
         controls: config.controls.clone(),
         tags: config.tags.clone(),
@@ -87,6 +60,44 @@ pub(crate) fn exec(config: &Config, out: &mut dyn std::io::Write) -> Result<i32,
         &report.counts(),
         config.distinct_exit,
     ))
+}
+
+/// Loads the profiles at `paths`, or the bundled default profile when there are none; every
+/// file's errors are reported together.
+pub(crate) fn load_profiles(paths: &[PathBuf]) -> Result<Vec<Profile>, CliError> {
+    let sources = if paths.is_empty() {
+        vec![bundled_profile(DEFAULT_PROFILE)?]
+    } else {
+        paths
+            .iter()
+            .map(|p| ProfileFiles::from_path(p))
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    let mut profiles = Vec::new();
+    let mut errors = Vec::new();
+    for s in &sources {
+        match load_profile(s, &Registry) {
+            Ok(p) => profiles.push(p),
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        let mut all = errors.remove(0);
+        for e in errors {
+            all.errors.extend(e.errors);
+        }
+        return Err(CliError::Load(all));
+    }
+    Ok(profiles)
+}
+
+/// The host a target names.
+pub(crate) fn open_host(target: &Target) -> Result<Box<dyn Host>, CliError> {
+    Ok(match target {
+        Target::Local => Box::new(LocalHost),
+        Target::Root(dir) => Box::new(RootedHost::new(dir)),
+        Target::Fixture(dir) => Box::new(FixtureHost::load(dir).map_err(CliError::Fixture)?),
+    })
 }
 
 fn bundled_profile(name: &str) -> Result<ProfileFiles, CliError> {

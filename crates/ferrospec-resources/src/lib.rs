@@ -7,6 +7,7 @@ mod dsl_eval;
 pub mod executor;
 pub mod host;
 pub mod matcher;
+pub mod remediate;
 pub mod resource;
 
 #[cfg(test)]

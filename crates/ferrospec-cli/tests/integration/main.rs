@@ -7,6 +7,7 @@
 mod bundled;
 mod dsl;
 mod live;
+mod remediate;
 mod sandbox;
 mod test;
 mod verdicts;

@@ -11,6 +11,12 @@ static KERNEL: Mutex<()> = Mutex::new(());
 
 pub(crate) const AUDITCTL: &str = "/sbin/auditctl";
 pub(crate) const RULES_FILE: &str = "/etc/audit/rules.d/zz-ferrospec-live.rules";
+/// The drop-in `ferrospec remediate` writes for the docker-host profile, and its backup.
+pub(crate) const DROP_IN: &str = "/etc/audit/rules.d/docker.rules";
+pub(crate) const DROP_IN_BACKUP: &str = "/etc/audit/rules.d/docker.rules.ferrospec.bak";
+/// An admin's rules file that remediation must leave alone.
+pub(crate) const UNRELATED: &str = "/etc/audit/rules.d/50-unrelated.rules";
+const RULES_DIR: &str = "/etc/audit/rules.d";
 const FILES: &[&str] = &[
     "/usr/bin/docker",
     "/etc/default/docker",
@@ -60,7 +66,10 @@ pub(crate) fn unavailable() -> Option<String> {
         std::env::var("FERROSPEC_LIVE_TESTS").as_deref() != Ok("required"),
         "live kernel tests are required here but cannot run: {reason}"
     );
-    eprintln!("skipping live kernel test: {reason}");
+    #[allow(clippy::print_stderr)]
+    {
+        eprintln!("skipping live kernel test: {reason}");
+    }
     Some(reason.to_owned())
 }
 
@@ -105,6 +114,18 @@ pub(crate) struct Sandbox {
     saved_rules: Vec<String>,
     saved_files: BTreeMap<PathBuf, Option<Vec<u8>>>,
     created: Vec<PathBuf>,
+    /// The names in the rules directory when the sandbox started; any other is removed.
+    rules_dir: Vec<String>,
+}
+
+fn list_rules_dir() -> Vec<String> {
+    std::fs::read_dir(RULES_DIR)
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 impl Sandbox {
@@ -119,13 +140,16 @@ impl Sandbox {
             .expect("create the lock file");
         file_lock.lock().expect("lock the kernel for this test");
         let mut saved_files = BTreeMap::new();
-        saved_files.insert(PathBuf::from(RULES_FILE), std::fs::read(RULES_FILE).ok());
+        for f in [RULES_FILE, DROP_IN, DROP_IN_BACKUP, UNRELATED] {
+            saved_files.insert(PathBuf::from(f), std::fs::read(f).ok());
+        }
         let mut sb = Sandbox {
             _lock: lock,
             _file_lock: file_lock,
             saved_rules: loaded_rules(),
             saved_files,
             created: vec![],
+            rules_dir: list_rules_dir(),
         };
         for d in DIRS {
             sb.ensure(Path::new(d), true);
@@ -182,7 +206,15 @@ impl Sandbox {
         }
     }
 
-    // A method, so only code holding the sandbox (and its lock) writes the rules file.
+    /// Writes a file, which is put back as it was (or removed) on drop.
+    pub(crate) fn write_file(&mut self, path: &str, text: &str) {
+        self.saved_files
+            .entry(PathBuf::from(path))
+            .or_insert_with(|| std::fs::read(path).ok());
+        std::fs::write(path, text).expect("write file");
+    }
+
+    // A method, although it needs no state: only a sandbox, which puts the file back, may write it.
     #[allow(clippy::unused_self)]
     pub(crate) fn persist(&self, rules: &[String]) {
         let mut text =
@@ -210,6 +242,11 @@ impl Drop for Sandbox {
                 None => {
                     let _ = std::fs::remove_file(p);
                 }
+            }
+        }
+        for name in list_rules_dir() {
+            if !self.rules_dir.contains(&name) {
+                let _ = std::fs::remove_file(Path::new(RULES_DIR).join(name));
             }
         }
         for p in self.created.iter().rev() {

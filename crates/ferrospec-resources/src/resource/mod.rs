@@ -5,7 +5,7 @@
 //! a failed or skipped state (auditctl missing, not applicable); the executor turns that into
 //! one error or skipped result for the whole `describe`.
 
-mod auditd;
+pub(crate) mod auditd;
 mod file;
 mod systemd_unit;
 

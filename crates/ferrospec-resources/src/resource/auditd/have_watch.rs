@@ -216,6 +216,13 @@ fn arch_class(rule: &AuditRule) -> Option<bool> {
     ))
 }
 
+/// Whether `rules` together watch what `spec` asks, by the same structural comparison as the
+/// matcher: the same watch, or a wider one (more permissions, `-F dir=` on the path, rules for
+/// both architectures).
+pub(crate) fn covers(spec: &WatchSpec, rules: &[Located<'_>]) -> bool {
+    find(spec, rules).is_present()
+}
+
 fn find<'a>(spec: &WatchSpec, rules: &[Located<'a>]) -> Finding<'a> {
     let exact: Vec<Located<'a>> = rules
         .iter()

@@ -57,9 +57,9 @@
 //! otherwise `/etc/audit/audit.rules`. `InSpec`'s block form of `where { … }` is not
 //! supported; use `where(key: 'x')`.
 
-mod have_watch;
-mod persisted;
-mod rule;
+pub(crate) mod have_watch;
+pub(crate) mod persisted;
+pub(crate) mod rule;
 mod table;
 
 use std::sync::LazyLock;
@@ -177,16 +177,16 @@ impl Source {
 }
 
 /// The rules `auditctl -l` printed.
-struct LoadedRules {
+pub(crate) struct LoadedRules {
     /// The lines, exactly.
-    lines: Vec<String>,
+    pub(crate) lines: Vec<String>,
     /// The lines that are rules, parsed.
-    rules: Vec<(String, AuditRule)>,
+    pub(crate) rules: Vec<(String, AuditRule)>,
 }
 
 /// An opened `auditd`.
 /// The path with its directory resolved on the host (links followed), its last component kept.
-fn canonical_path(host: &dyn Host, path: &str) -> String {
+pub(crate) fn canonical_path(host: &dyn Host, path: &str) -> String {
     match path.rsplit_once('/') {
         Some((dir, name)) if !name.is_empty() => {
             let dir = if dir.is_empty() { "/" } else { dir };
@@ -211,8 +211,9 @@ pub(crate) struct AuditdResource {
 
 static LIST_RULES: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"(?m)^LIST_RULES:").ok());
 
-/// Runs `auditctl -l`; `Err` is the failure message.
-fn read_loaded(ctx: &Ctx<'_>) -> Result<(String, LoadedRules), String> {
+/// Runs `auditctl -l`; returns the program that ran and the rules. `Err` is the failure
+/// message.
+pub(crate) fn read_loaded(ctx: &Ctx<'_>) -> Result<(String, LoadedRules), String> {
     let bin = if ctx.host.command_exists(AUDITCTL) {
         AUDITCTL
     } else if ctx.host.command_exists(AUDITCTL_USR) {
@@ -432,7 +433,8 @@ impl AuditdResource {
 
 /// The rule line to persist so that `path` is watched for `perms` (`wa` when `None`) with
 /// `key`: `-w /usr/bin/docker -p wa -k docker`. `None` when `perms` is not made of `rwxa`.
-// Remediation builds its fix from this; until it lands only the tests call it.
+// `ferrospec remediate` takes its fix from the profile's data, not from this; only the tests
+// call it.
 #[allow(dead_code)]
 pub(crate) fn watch_rule_line(
     path: &str,
