@@ -103,11 +103,18 @@ const UNIT_SUFFIXES: &[&str] = &[
 ];
 
 /// Programs that run something else: a process of theirs says nothing about which service
-/// it belongs to.
+/// it belongs to. Versioned names (`python3.11`) count too.
 const INTERPRETERS: &[&str] = &[
-    "sh", "bash", "dash", "zsh", "ksh", "busybox", "python", "python2", "python3", "perl", "ruby",
-    "node", "java",
+    "sh", "bash", "dash", "zsh", "ksh", "busybox", "python", "perl", "ruby", "node", "java",
 ];
+
+fn is_interpreter(program: &str) -> bool {
+    INTERPRETERS.iter().any(|i| {
+        program
+            .strip_prefix(i)
+            .is_some_and(|rest| rest.chars().all(|c| c.is_ascii_digit() || c == '.'))
+    })
+}
 
 /// `service`.
 pub(crate) struct ServiceType;
@@ -400,7 +407,7 @@ fn from_files(name: &str, unit: &str, mounted: Option<&str>, host: &dyn Host) ->
             _ => None,
         };
         let program = program.unwrap_or_else(|| script.to_owned());
-        if INTERPRETERS.contains(&program.as_str()) {
+        if is_interpreter(&program) {
             Err(format!(
                 "cannot tell whether `{name}` runs: systemd does not answer, and its program `{program}` runs other programs, so its process cannot be told from others"
             ))
@@ -1100,6 +1107,10 @@ WantedBy=multi-user.target
         assert_eq!(exec("ExecStart=env A=1 B=2 z --flag").as_deref(), Some("z"));
         assert_eq!(exec("ExecStartPre=/bin/true").as_deref(), None);
         assert_eq!(exec("ExecStart=").as_deref(), None);
+        assert!(is_interpreter("python3.11"));
+        assert!(is_interpreter("sh"));
+        assert!(!is_interpreter("shd"));
+        assert!(!is_interpreter("auditd"));
         assert_eq!(
             exec_program("[Unit]\nExecStart=/wrong\n[Service]\nExecStart=/right\n").as_deref(),
             Some("right")
