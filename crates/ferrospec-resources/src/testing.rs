@@ -70,6 +70,13 @@ impl MemHost {
         self
     }
 
+    /// Makes a program exist (for `command_exists`) without recording any of its runs.
+    #[must_use]
+    pub(crate) fn program(mut self, program: &str) -> Self {
+        self.add_program(program);
+        self
+    }
+
     fn add_program(&mut self, line: &str) {
         let program = line.split(' ').next().unwrap_or(line).to_owned();
         if !self.programs.contains(&program) {

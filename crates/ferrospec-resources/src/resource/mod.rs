@@ -6,7 +6,11 @@
 //! one error or skipped result for the whole `describe`.
 
 pub(crate) mod auditd;
+mod command;
+mod directory;
 mod file;
+mod os;
+mod service;
 mod systemd_unit;
 
 use std::time::Duration;
@@ -105,7 +109,12 @@ pub trait ResourceType: Sync {
 pub static RESOURCES: &[&dyn ResourceType] = &[
     &auditd::AuditdType,
     &auditd::AuditdRulesType,
+    &command::CommandType,
+    &directory::DirectoryType,
     &file::FileType,
+    &os::OsType,
+    &service::ServiceType,
+    &service::SystemdServiceType,
     &systemd_unit::SystemdUnitType,
 ];
 
