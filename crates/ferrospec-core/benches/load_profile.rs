@@ -21,7 +21,9 @@ impl Vocabulary for Names {
         ["auditd", "file"].map(String::from).to_vec()
     }
     fn matcher_names(&self) -> Vec<String> {
-        ["include", "have_watch", "exist", "cmp"].map(String::from).to_vec()
+        ["include", "have_watch", "exist", "cmp"]
+            .map(String::from)
+            .to_vec()
     }
 }
 
@@ -29,7 +31,9 @@ fn write_profile(dir: &Path, ext: &str, control: impl Fn(usize) -> String) {
     std::fs::create_dir_all(dir.join("controls")).expect("profile dir");
     std::fs::write(dir.join("inspec.yml"), "name: bench\nversion: 1.0.0\n").expect("inspec.yml");
     for file in 0..20 {
-        let text: String = (0..CONTROLS / 20).map(|i| control(file * 1000 + i)).collect();
+        let text: String = (0..CONTROLS / 20)
+            .map(|i| control(file * 1000 + i))
+            .collect();
         std::fs::write(dir.join(format!("controls/c{file}.{ext}")), text).expect("control file");
     }
 }
@@ -44,7 +48,11 @@ fn yaml(i: usize) -> String {
     let body = format!(
         "id: host-{i}\ntitle: Audit docker daemon {i}\ndesc: Audit all Docker daemon activities.\nimpact: 1.0\ntags:\n  host:\n  cis-docker-1.13.0: \"1.5\"\nrefs:\n  - ref: System auditing\n    url: https://access.redhat.com/documentation\ndescribe:\n  - resource: auditd\n    its: lines\n    should:\n      include: \"-w /usr/bin/docker-{i} -p rwxa -k docker\"\n"
     );
-    if i % 1000 == 0 { format!("controls:\n{}", indent(&body)) } else { indent(&body) }
+    if i.is_multiple_of(1000) {
+        format!("controls:\n{}", indent(&body))
+    } else {
+        indent(&body)
+    }
 }
 
 fn indent(body: &str) -> String {
@@ -77,7 +85,8 @@ fn measure(dir: &Path) -> (Duration, Duration) {
 }
 
 fn main() {
-    let base: PathBuf = std::env::temp_dir().join(format!("ferrospec-bench-{}", std::process::id()));
+    let base: PathBuf =
+        std::env::temp_dir().join(format!("ferrospec-bench-{}", std::process::id()));
     write_profile(&base.join("dsl"), "rb", dsl);
     write_profile(&base.join("yaml"), "yml", yaml);
     let (dsl_read, dsl_load) = measure(&base.join("dsl"));
@@ -100,10 +109,17 @@ fn main() {
     if std::env::var_os("BENCH_WRITE_DOCS").is_some() {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/performance.md");
         let doc = std::fs::read_to_string(path).expect("docs/performance.md");
-        let (start, end) = ("<!-- bench:load_profile:start -->\n", "<!-- bench:load_profile:end -->");
+        let (start, end) = (
+            "<!-- bench:load_profile:start -->\n",
+            "<!-- bench:load_profile:end -->",
+        );
         let (Some(from), Some(to)) = (doc.find(start), doc.find(end)) else {
             panic!("markers missing in docs/performance.md");
         };
-        std::fs::write(path, format!("{}{start}{table}{}", &doc[..from], &doc[to..])).expect("write docs");
+        std::fs::write(
+            path,
+            format!("{}{start}{table}{}", &doc[..from], &doc[to..]),
+        )
+        .expect("write docs");
     }
 }

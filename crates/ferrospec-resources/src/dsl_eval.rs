@@ -711,7 +711,7 @@ impl<'a, 'c> Interp<'a, 'c> {
             span,
         })?;
         for (method, args) in &c.chain {
-            r = match r.call(method, args).map_err(|e| EvalError {
+            r = match r.call_in(method, args, self.ctx).map_err(|e| EvalError {
                 message: e.to_string(),
                 span,
             })? {
@@ -737,7 +737,7 @@ impl<'a, 'c> Interp<'a, 'c> {
                 return err(span, format!("{}: {m}", r.to_s()));
             }
         }
-        match r.call(method, args).map_err(|e| EvalError {
+        match r.call_in(method, args, self.ctx).map_err(|e| EvalError {
             message: e.to_string(),
             span,
         })? {

@@ -757,7 +757,7 @@ fn eval_let(binding: &LetBinding, env: &Env, ctx: &Ctx<'_>) -> Result<Value, Str
                     ResourceState::Ok => {}
                     ResourceState::Failed(m) | ResourceState::Skipped(m) => return Err(m),
                 }
-                match property(r.as_ref(), its).map_err(|e| e.to_string())? {
+                match property(r.as_ref(), its, ctx).map_err(|e| e.to_string())? {
                     Prop::Value(v) => v,
                     Prop::Resource(r) => Value::String(r.to_s()),
                 }
@@ -842,7 +842,7 @@ fn open(call: &ResourceCall, env: &Env, ctx: &Ctx<'_>) -> Result<Box<dyn Resourc
             break;
         }
         let args: Vec<Value> = args.iter().map(|a| interpolate(a, env)).collect();
-        r = match r.call(method, &args)? {
+        r = match r.call_in(method, &args, ctx)? {
             Prop::Resource(inner) => inner,
             Prop::Value(v) => {
                 return Err(ResourceError::BadArguments(format!(
@@ -857,15 +857,15 @@ fn open(call: &ResourceCall, env: &Env, ctx: &Ctx<'_>) -> Result<Box<dyn Resourc
 }
 
 /// Follows an `its` path from a resource.
-fn property(r: &dyn Resource, its: &ItsPath) -> Result<Prop, ResourceError> {
+fn property(r: &dyn Resource, its: &ItsPath, ctx: &Ctx<'_>) -> Result<Prop, ResourceError> {
     match its {
         ItsPath::Dotted(path) => {
             let mut segments = path.split('.');
             let first = segments.next().unwrap_or_default();
-            let mut cur = r.call(first, &[])?;
+            let mut cur = r.call_in(first, &[], ctx)?;
             for seg in segments {
                 cur = match cur {
-                    Prop::Resource(inner) => inner.call(seg, &[])?,
+                    Prop::Resource(inner) => inner.call_in(seg, &[], ctx)?,
                     Prop::Value(v) => Prop::Value(value_method(&v, seg)?),
                 };
             }
@@ -877,9 +877,9 @@ fn property(r: &dyn Resource, its: &ItsPath) -> Result<Prop, ResourceError> {
                     "`its` needs at least one key".into(),
                 ));
             };
-            let mut cur = match r.call("params", &[]) {
+            let mut cur = match r.call_in("params", &[], ctx) {
                 Ok(Prop::Value(v @ Value::Map(_))) => v.get(first).cloned().unwrap_or(Value::Null),
-                _ => match r.call(first, &[])? {
+                _ => match r.call_in(first, &[], ctx)? {
                     Prop::Value(v) => v,
                     Prop::Resource(inner) => Value::String(inner.to_s()),
                 },
@@ -1088,7 +1088,7 @@ fn run_describe(d: &Describe, env: &Env, ctx: &Ctx<'_>) -> Vec<ResultReport> {
                     let m = interpolate_matcher(&t.matcher, env);
                     let outcome = match &t.its {
                         None => judge_resource(&m, r.as_ref(), ctx, t.negated),
-                        Some(its) => property(r.as_ref(), its).and_then(|p| match p {
+                        Some(its) => property(r.as_ref(), its, ctx).and_then(|p| match p {
                             Prop::Value(v) => judge(&m, &Actual::Value(&v), t.negated),
                             Prop::Resource(inner) => {
                                 judge_resource(&m, inner.as_ref(), ctx, t.negated)

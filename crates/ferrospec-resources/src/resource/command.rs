@@ -43,6 +43,8 @@
 // The docs name InSpec behaviour; those names are prose, not code.
 #![allow(clippy::doc_markdown)]
 
+use std::sync::OnceLock;
+
 use ferrospec_core::Value;
 
 use crate::host::{CommandError, CommandOutput};
@@ -71,17 +73,10 @@ impl ResourceType for CommandType {
         };
         let program = cmd.split_whitespace().next().unwrap_or_default();
         let exists = !program.is_empty() && ctx.host.command_exists(program);
-        let result = if cmd.trim().is_empty() {
-            Err("`command` was given an empty command line".to_owned())
-        } else {
-            ctx.host
-                .run(SHELL, &["-c", cmd], ctx.timeout)
-                .map_err(|e| describe_error(cmd, &e))
-        };
         Ok(Box::new(CommandResource {
             cmd: cmd.clone(),
             exists,
-            result,
+            result: OnceLock::new(),
         }))
     }
 }
@@ -102,21 +97,37 @@ fn describe_error(cmd: &str, e: &CommandError) -> String {
     }
 }
 
-/// An opened `command`: its output, read at open.
+/// An opened `command`: it runs the first time its output is asked for (never for `exist?`).
 struct CommandResource {
     /// The command line as given.
     cmd: String,
     /// Whether its first word is a program on the host.
     exists: bool,
-    /// What it printed, or why it could not run.
-    result: Result<CommandOutput, String>,
+    /// What it printed, or why it could not run; empty until it runs.
+    result: OnceLock<Result<CommandOutput, String>>,
 }
 
 impl CommandResource {
+    fn run(&self, ctx: &Ctx<'_>) {
+        self.result.get_or_init(|| {
+            if self.cmd.trim().is_empty() {
+                Err("`command` was given an empty command line".to_owned())
+            } else {
+                ctx.host
+                    .run(SHELL, &["-c", &self.cmd], ctx.timeout)
+                    .map_err(|e| describe_error(&self.cmd, &e))
+            }
+        });
+    }
+
     fn output(&self) -> Result<&CommandOutput, ResourceError> {
-        self.result
-            .as_ref()
-            .map_err(|e| ResourceError::Failed(e.clone()))
+        match self.result.get() {
+            Some(r) => r.as_ref().map_err(|e| ResourceError::Failed(e.clone())),
+            None => Err(ResourceError::Failed(format!(
+                "internal error: the output of `{}` was asked for before it ran",
+                self.cmd
+            ))),
+        }
     }
 }
 
@@ -127,6 +138,13 @@ impl Resource for CommandResource {
 
     fn resource_id(&self) -> String {
         self.cmd.clone()
+    }
+
+    fn call_in(&self, method: &str, args: &[Value], ctx: &Ctx<'_>) -> Result<Prop, ResourceError> {
+        if matches!(method, "stdout" | "stderr" | "exit_status") {
+            self.run(ctx);
+        }
+        self.call(method, args)
     }
 
     fn call(&self, method: &str, args: &[Value]) -> Result<Prop, ResourceError> {
@@ -172,7 +190,10 @@ mod tests {
             host,
             timeout: Duration::from_secs(5),
         };
-        CommandType.open(&[Value::from(cmd)], &ctx).unwrap()
+        let r = CommandType.open(&[Value::from(cmd)], &ctx).unwrap();
+        // Run it now, so the helpers below can read the output without a host.
+        let _ = r.call_in("stdout", &[], &ctx);
+        r
     }
 
     #[track_caller]

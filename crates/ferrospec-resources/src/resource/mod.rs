@@ -78,6 +78,12 @@ pub trait Resource {
     }
     /// Calls a property or method (`mode`, `exist?`, `file('/x')`, `lines`).
     fn call(&self, method: &str, args: &[Value]) -> Result<Prop, ResourceError>;
+    /// Like [`Resource::call`], with the host at hand, for resources that read lazily (a
+    /// `command` runs only when its output is asked for, not for `exist?`). The executor and
+    /// the DSL evaluator call this one.
+    fn call_in(&self, method: &str, args: &[Value], _ctx: &Ctx<'_>) -> Result<Prop, ResourceError> {
+        self.call(method, args)
+    }
     /// A matcher specific to this resource (`have_watch`); `None` when it is not one.
     fn matcher(&self, _name: &str, _args: &[Value]) -> Option<Result<MatchOutcome, ResourceError>> {
         None
