@@ -86,6 +86,9 @@ pub(crate) fn run_local(
         s
     });
     let start = Instant::now();
+    // Poll with a growing pause: most commands end within a millisecond or two, and a fixed
+    // pause would add its length to every one of them.
+    let mut pause = Duration::from_micros(50);
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break status,
@@ -97,7 +100,10 @@ pub(crate) fn run_local(
                     seconds: timeout.as_secs(),
                 });
             }
-            Ok(None) => std::thread::sleep(Duration::from_millis(2)),
+            Ok(None) => {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(10));
+            }
             Err(e) => {
                 return Err(CommandError::Io {
                     command: line,
