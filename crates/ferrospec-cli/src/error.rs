@@ -31,4 +31,28 @@ pub(crate) enum CliError {
     /// A fixture host could not be loaded.
     #[error("cannot load the test host")]
     Fixture(#[source] std::io::Error),
+    /// Standard output could not be written.
+    #[error("cannot write to standard output")]
+    Output(#[source] std::io::Error),
+    /// A file or directory could not be written.
+    #[error("cannot write `{path}`")]
+    WriteFile {
+        /// Where.
+        path: std::path::PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// `init` would write into an existing directory without `--overwrite`.
+    #[error("`{path}` already exists, use `--overwrite` to write the template files into it")]
+    Exists {
+        /// The directory.
+        path: std::path::PathBuf,
+    },
+    /// Our bug.
+    #[error("internal error, please report it: {message}")]
+    Internal {
+        /// What went wrong.
+        message: String,
+    },
 }

@@ -3,6 +3,7 @@
 #![allow(clippy::print_stderr)]
 
 mod args;
+mod commands;
 mod config;
 mod error;
 mod exit_code;
@@ -25,10 +26,7 @@ fn main() {
         }
     };
     let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let args::Command::Exec(exec) = args.command;
-    let result = config::Config::from_args(exec, std::io::stdout().is_terminal(), no_color_env)
-        .and_then(|c| run::exec(&c, &mut std::io::stdout().lock()));
-    match result {
+    match commands::dispatch(args.command, no_color_env) {
         Ok(code) => std::process::exit(code),
         Err(err) => std::process::exit(report_error(
             &err,

@@ -9,6 +9,7 @@ pub mod error;
 pub mod loader;
 pub mod model;
 pub mod results;
+pub mod schema;
 pub mod source;
 pub mod value;
 mod yaml;
