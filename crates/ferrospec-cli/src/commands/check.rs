@@ -446,7 +446,7 @@ mod tests {
         let text = render_text(&r, false);
         assert!(text.contains("\nValid :      false\n"), "{text}");
         assert!(
-            text.contains(" \u{d7}  p/controls/a.yml:4:5: unknown field `shuold`"),
+            text.contains(" \u{d7}  p/controls/a.yml:4:5: describe[0]: unknown field `shuold`"),
             "{text}"
         );
         assert!(

@@ -2,8 +2,13 @@
 //! live tests against this machine's kernel.
 
 mod bundled;
+mod check;
+mod completions;
+mod export;
+mod init;
 mod live;
 mod sandbox;
+mod schema;
 mod test;
 mod verdicts;
 mod yaml_errors;
