@@ -39,16 +39,16 @@ fn main() {
 fn report_error(err: &error::CliError, color: bool) -> i32 {
     let mut source: Option<&dyn std::error::Error> = Some(err);
     while let Some(e) = source {
-        if let Some(io) = e.downcast_ref::<std::io::Error>() {
-            if io.kind() == std::io::ErrorKind::BrokenPipe {
-                return exit_code::SUCCESS;
-            }
+        if let Some(io) = e.downcast_ref::<std::io::Error>()
+            && io.kind() == std::io::ErrorKind::BrokenPipe
+        {
+            return exit_code::SUCCESS;
         }
         source = e.source();
     }
     if let error::CliError::Load(errors) = err {
         eprint!("{}", errors.render(color));
-        eprintln!("error: {}", errors);
+        eprintln!("error: {errors}");
         return exit_code::ERROR;
     }
     eprintln!("error: {err}");

@@ -76,7 +76,7 @@ pub(crate) fn profile(
                 &format!(" {bullet} Creating directory {}\n", dir.display()),
             )?;
         }
-        let value = if rel.ends_with(".yml") {
+        let value = if Path::new(rel).extension().is_some_and(|e| e == "yml") {
             yaml_scalar(&profile_name)
         } else {
             profile_name.clone()
