@@ -23,6 +23,99 @@ pub(crate) enum Command {
     /// with `--apply` write and load them. Exit codes: 0 nothing to do (or, with `--apply`,
     /// everything passes afterwards), 100 fixes to apply (or still failing), 1 error.
     Remediate(RemediateArgs),
+    /// Load a profile or control file and report every error and warning, as `inspec check`.
+    Check(CheckArgs),
+    /// Print a profile's metadata and controls, as `inspec export`.
+    Export(ExportArgs),
+    /// Create a new profile from a template.
+    Init(InitArgs),
+    /// Print the JSON Schema of YAML control files, for editors.
+    Schema,
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff).
+    Man,
+}
+
+/// `ferrospec check`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct CheckArgs {
+    /// A profile (a directory with inspec.yml) or a single control file.
+    #[arg(value_name = "PATH")]
+    pub(crate) path: PathBuf,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub(crate) format: CheckFormat,
+}
+
+/// Output formats of `ferrospec check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum CheckFormat {
+    /// InSpec's text layout.
+    Text,
+    /// InSpec's JSON: summary, errors, warnings, offenses.
+    Json,
+}
+
+/// `ferrospec export`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct ExportArgs {
+    /// A profile (a directory with inspec.yml) or a single control file.
+    #[arg(value_name = "PATH")]
+    pub(crate) path: PathBuf,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExportFormat::Yaml)]
+    pub(crate) format: ExportFormat,
+
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+}
+
+/// Output formats of `ferrospec export`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum ExportFormat {
+    /// YAML, InSpec's default.
+    Yaml,
+    /// JSON, as `inspec json`.
+    Json,
+}
+
+/// `ferrospec init`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct InitArgs {
+    /// What to create.
+    #[command(subcommand)]
+    pub(crate) what: InitCommand,
+}
+
+/// What `ferrospec init` creates.
+#[derive(Debug, Subcommand)]
+pub(crate) enum InitCommand {
+    /// A profile: inspec.yml, README.md and example controls in YAML and in the InSpec DSL.
+    Profile(InitProfileArgs),
+}
+
+/// `ferrospec init profile`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct InitProfileArgs {
+    /// The profile's name; the directory created (a path is allowed, its last part is the name).
+    #[arg(value_name = "NAME")]
+    pub(crate) name: PathBuf,
+
+    /// Write the template files into an existing directory, replacing files of the same name.
+    #[arg(long)]
+    pub(crate) overwrite: bool,
+}
+
+/// `ferrospec completions`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub(crate) shell: clap_complete::Shell,
 }
 
 /// `ferrospec exec`.

@@ -45,8 +45,26 @@ pub(crate) enum CliError {
         /// The state the host was left in.
         undone: String,
     },
+    /// Standard output could not be written.
+    #[error("cannot write to standard output")]
+    Output(#[source] std::io::Error),
+    /// A file or directory could not be written.
+    #[error("cannot write `{path}`")]
+    WriteFile {
+        /// Where.
+        path: std::path::PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// `init` would write into an existing directory without `--overwrite`.
+    #[error("`{path}` already exists, use `--overwrite` to write the template files into it")]
+    Exists {
+        /// The directory.
+        path: std::path::PathBuf,
+    },
     /// Our bug.
-    #[error("internal error (a bug in ferrospec): {message}")]
+    #[error("internal error, please report it: {message}")]
     Internal {
         /// What went wrong.
         message: String,

@@ -3,6 +3,7 @@
 #![allow(clippy::print_stderr)]
 
 mod args;
+mod commands;
 mod config;
 mod error;
 mod exit_code;
@@ -28,15 +29,7 @@ fn main() {
         }
     };
     let no_color_env = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let result = match args.command {
-        args::Command::Exec(exec) => {
-            config::Config::from_args(exec, std::io::stdout().is_terminal(), no_color_env)
-                .and_then(|c| run::exec(&c, &mut std::io::stdout().lock()))
-        }
-        args::Command::Remediate(r) => config::RemediateConfig::from_args(r)
-            .and_then(|c| remediate::remediate(&c, &mut std::io::stdout().lock())),
-    };
-    match result {
+    match commands::dispatch(args.command, no_color_env) {
         Ok(code) => std::process::exit(code),
         Err(err) => std::process::exit(report_error(
             &err,

@@ -112,7 +112,7 @@ fn bundled_profile(name: &str) -> Result<ProfileFiles, CliError> {
 
 /// Writes beside the destination, then renames: a reader never sees half a report, and an
 /// existing report survives a failed write.
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())

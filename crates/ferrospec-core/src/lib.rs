@@ -11,6 +11,7 @@ pub mod error;
 pub mod loader;
 pub mod model;
 pub mod results;
+pub mod schema;
 pub mod source;
 pub mod value;
 pub mod waiver;

@@ -5,10 +5,15 @@
 #![allow(clippy::print_stderr)]
 
 mod bundled;
+mod check;
+mod completions;
 mod dsl;
+mod export;
+mod init;
 mod live;
 mod remediate;
 mod sandbox;
+mod schema;
 mod test;
 mod verdicts;
 mod yaml_errors;
