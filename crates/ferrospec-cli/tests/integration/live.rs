@@ -119,3 +119,54 @@ fn live_an_unprivileged_user_gets_errors_never_passes() {
         assert_eq!(v.status, "error", "{id}: {v:?}");
     }
 }
+
+/// dev-sec's classic form (`its(:lines) { should include '-w … -p rwxa -k docker' }` under a
+/// file-level `only_if { command('docker').exist? }`) gives InSpec's verdicts on the kernel: a
+/// rule loaded without `-p` lists as `-p rwxa` and passes; one loaded with `-p wa` fails the
+/// exact line, while the structural control passes both.
+#[test]
+fn live_the_classic_dsl_form_gives_inspec_verdicts() {
+    if unavailable().is_some() {
+        return;
+    }
+    let sb = Sandbox::new();
+    let statuses = |report: &serde_json::Value| -> Vec<(String, String)> {
+        verdicts(report)
+            .into_iter()
+            .map(|(id, v)| (id, v.status))
+            .collect()
+    };
+    let rule = vec!["-w /usr/bin/docker -k docker".to_owned()];
+    sb.load(&rule);
+    sb.persist(&rule);
+    let report = Test::new()
+        .args(&["exec", "controls/docker-audit-rules.rb"])
+        .json();
+    assert_eq!(
+        statuses(&report),
+        [
+            ("local-docker-auditd-line".to_owned(), "passed".to_owned()),
+            (
+                "local-docker-auditd-structural".to_owned(),
+                "passed".to_owned()
+            )
+        ]
+    );
+    let rule = vec![watch("/usr/bin/docker", "wa")];
+    sb.load(&rule);
+    sb.persist(&rule);
+    let report = Test::new()
+        .args(&["exec", "controls/docker-audit-rules.rb"])
+        .status(100)
+        .json();
+    assert_eq!(
+        statuses(&report),
+        [
+            ("local-docker-auditd-line".to_owned(), "failed".to_owned()),
+            (
+                "local-docker-auditd-structural".to_owned(),
+                "passed".to_owned()
+            )
+        ]
+    );
+}

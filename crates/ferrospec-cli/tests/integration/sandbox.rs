@@ -182,6 +182,11 @@ impl Sandbox {
             std::fs::create_dir(p).expect("create dir");
         } else {
             std::fs::write(p, b"").expect("create file");
+            if p.starts_with("/usr/bin") {
+                // A program: `command('docker').exist?` looks for an executable.
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(p, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+            }
         }
         self.created.push(p.to_owned());
     }
