@@ -10,6 +10,7 @@ mod completions;
 mod dsl;
 mod export;
 mod init;
+mod inspec_style;
 mod live;
 mod remediate;
 mod sandbox;
