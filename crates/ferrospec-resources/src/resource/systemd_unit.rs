@@ -6,7 +6,7 @@
 //!
 //! ## Properties
 //! - `fragment_path`: the unit's `FragmentPath` from `systemctl show -p FragmentPath UNIT` when
-//!   systemd answers with a path; otherwise the first of `/etc/systemd/system`,
+//!   systemd runs (`/run/systemd/system` exists) and answers with a path; otherwise the first of `/etc/systemd/system`,
 //!   `/run/systemd/system`, `/usr/local/lib/systemd/system`, `/usr/lib/systemd/system`,
 //!   `/lib/systemd/system` that holds the unit file; `nil` when none does.
 //! - `source`: `systemctl` or `unit directories`, how the path was found (`nil` when not found).
@@ -73,6 +73,15 @@ impl ResourceType for SystemdUnitType {
 }
 
 fn from_systemctl(unit: &str, ctx: &Ctx<'_>) -> Option<String> {
+    // systemd's own test of whether it runs (`sd_booted`): without `/run/systemd/system`,
+    // `systemctl` can only fail, so it is not asked.
+    if !ctx
+        .host
+        .stat("/run/systemd/system")
+        .is_ok_and(|s| s.kind == FileKind::Directory)
+    {
+        return None;
+    }
     let out = ctx
         .host
         .run(

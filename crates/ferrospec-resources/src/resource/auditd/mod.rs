@@ -62,7 +62,7 @@ pub(crate) mod persisted;
 pub(crate) mod rule;
 mod table;
 
-use std::sync::LazyLock;
+use std::sync::{LazyLock, OnceLock};
 
 use ferrospec_core::Value;
 use regex::Regex;
@@ -200,13 +200,20 @@ pub(crate) fn canonical_path(host: &dyn Host, path: &str) -> String {
     }
 }
 
+/// The audit system's status: the binary to ask, and its answer once asked.
+struct LazyStatus {
+    bin: String,
+    text: OnceLock<String>,
+}
+
 pub(crate) struct AuditdResource {
     source: Source,
     state: ResourceState,
     loaded: Option<LoadedRules>,
     persisted: Option<PersistedRules>,
     table: RuleTable,
-    status: Option<String>,
+    /// `auditctl -s`, read the first time `status` is asked for (as InSpec does).
+    status: Option<LazyStatus>,
 }
 
 static LIST_RULES: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"(?m)^LIST_RULES:").ok());
@@ -263,14 +270,10 @@ impl AuditdResource {
         if source.loaded() {
             match read_loaded(ctx) {
                 Ok((bin, rules)) => {
-                    // `InSpec` reads the status lazily; a resource cannot keep the host, so it
-                    // is read now. Like `InSpec`, a failure gives an empty status.
-                    status = Some(
-                        ctx.host
-                            .run(&bin, &["-s"], ctx.timeout)
-                            .map(|o| o.stdout)
-                            .unwrap_or_default(),
-                    );
+                    status = Some(LazyStatus {
+                        bin,
+                        text: OnceLock::new(),
+                    });
                     loaded = Some(rules);
                 }
                 Err(e) => errors.push(e),
@@ -321,10 +324,15 @@ impl AuditdResource {
 
     /// `auditctl -s` as a map, rewriting the old `AUDIT_STATUS: k=v …` form first.
     fn status_map(&self) -> Result<Vec<(String, String)>, ResourceError> {
-        let Some(text) = &self.status else {
+        let Some(status) = &self.status else {
             return Err(ResourceError::Failed(
                 "`status` reads the running audit system and is not available with `source: \"persisted\"`"
                     .into(),
+            ));
+        };
+        let Some(text) = status.text.get() else {
+            return Err(ResourceError::Failed(
+                "internal error: `status` was asked for before `auditctl -s` ran".into(),
             ));
         };
         let mut text = text.trim_end_matches(['\n', '\r']).to_owned();
@@ -446,6 +454,21 @@ pub(crate) fn watch_rule_line(
 }
 
 impl Resource for AuditdResource {
+    fn call_in(&self, method: &str, args: &[Value], ctx: &Ctx<'_>) -> Result<Prop, ResourceError> {
+        if method == "status"
+            && let Some(status) = &self.status
+        {
+            // Like InSpec, a failure gives an empty status.
+            status.text.get_or_init(|| {
+                ctx.host
+                    .run(&status.bin, &["-s"], ctx.timeout)
+                    .map(|o| o.stdout)
+                    .unwrap_or_default()
+            });
+        }
+        self.call(method, args)
+    }
+
     fn to_s(&self) -> String {
         TABLE_NAME.into()
     }
@@ -564,7 +587,10 @@ mod tests {
             host,
             timeout: Duration::from_secs(5),
         };
-        AuditdResource::open(args, &ctx).expect("arguments are valid")
+        let r = AuditdResource::open(args, &ctx).expect("arguments are valid");
+        // Read the status now, so the helpers below can ask for it without a host.
+        let _ = r.call_in("status", &[], &ctx);
+        r
     }
 
     #[track_caller]
