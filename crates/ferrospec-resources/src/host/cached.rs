@@ -1,5 +1,6 @@
-//! Memoizes command output for one run, so that nine controls reading `auditctl -l` cost one
-//! call. Files are not cached: they are cheap and may be what a control checks.
+//! Memoizes command output and link resolution for one run, so that nine controls reading
+//! `auditctl -l` cost one call. File contents and metadata are not cached: they are cheap and
+//! may be what a control checks.
 
 use std::collections::HashMap;
 use std::io;
@@ -15,6 +16,7 @@ pub struct CachedHost {
     inner: Box<dyn Host>,
     runs: Mutex<HashMap<Vec<String>, RunResult>>,
     os: Mutex<Option<OsInfo>>,
+    resolved: Mutex<HashMap<String, Option<String>>>,
 }
 
 impl CachedHost {
@@ -24,6 +26,7 @@ impl CachedHost {
             inner,
             runs: Mutex::new(HashMap::new()),
             os: Mutex::new(None),
+            resolved: Mutex::new(HashMap::new()),
         }
     }
 }
@@ -63,6 +66,18 @@ impl Host for CachedHost {
     }
     fn command_exists(&self, program: &str) -> bool {
         self.inner.command_exists(program)
+    }
+    fn resolve(&self, path: &str) -> Option<String> {
+        // Every `have_watch` resolves the directories of every rule path; links do not change
+        // during a run.
+        if let Some(hit) = self.resolved.lock().ok().and_then(|m| m.get(path).cloned()) {
+            return hit;
+        }
+        let result = self.inner.resolve(path);
+        if let Ok(mut m) = self.resolved.lock() {
+            m.insert(path.to_owned(), result.clone());
+        }
+        result
     }
     fn os(&self) -> OsInfo {
         if let Some(os) = self.os.lock().ok().and_then(|o| o.clone()) {
