@@ -129,3 +129,44 @@ fn usage_errors_exit_1() {
         .status(1)
         .run();
 }
+
+#[test]
+fn controls_of_a_multi_control_file_know_their_lines() {
+    let report = Test::new()
+        .args(&[
+            "exec",
+            "fixtures/yaml/ok/all_forms.yml",
+            "--controls",
+            "none",
+        ])
+        .json();
+    assert_eq!(report["profiles"][0]["controls"], serde_json::json!([]));
+    let out = Test::new()
+        .args(&[
+            "export",
+            "fixtures/yaml/ok/all_forms.yml",
+            "--format",
+            "json",
+        ])
+        .run();
+    let export: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let lines: Vec<(String, u64)> = export["controls"]
+        .as_array()
+        .expect("controls")
+        .iter()
+        .map(|c| {
+            (
+                c["id"].as_str().expect("id").to_owned(),
+                c["source_location"]["line"].as_u64().expect("line"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            ("example-1".to_owned(), 4),
+            ("example-2".to_owned(), 28),
+            ("example-3".to_owned(), 41)
+        ]
+    );
+}

@@ -359,7 +359,7 @@ fn parse_inner(
     let mut controls = Vec::new();
     let mut search_from = 0;
     for spec in specs {
-        let (line, offset) = find_control(text, &spec.id, search_from);
+        let (line, offset) = find_control(source, &spec.id, search_from);
         search_from = offset;
         controls.push(convert(source, rel_path, spec, line, multi)?);
     }
@@ -367,16 +367,24 @@ fn parse_inner(
 }
 
 /// Line (1-based) and offset of `id: <id>` at or after `from`.
-fn find_control(text: &str, id: &str, from: usize) -> (usize, usize) {
-    let re = regex::Regex::new(&format!(
-        r#"(?m)^[ \t-]*id:[ \t]*['"]?{}['"]?[ \t]*(#.*)?$"#,
-        regex::escape(id)
-    ));
-    let offset = re
-        .ok()
-        .and_then(|re| re.find_at(text, from.min(text.len())).map(|m| m.start()))
-        .unwrap_or(0);
-    (text[..offset].matches('\n').count() + 1, offset)
+fn find_control(source: &SourceFile, id: &str, from: usize) -> (usize, usize) {
+    let first = source.position(from).line;
+    for line in first..source.line_count() {
+        let text = source.line_text(line).trim_start_matches([' ', '\t', '-']);
+        let Some(rest) = text.strip_prefix("id:") else {
+            continue;
+        };
+        let value = rest
+            .split(" #")
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .trim_matches(['"', '\'']);
+        if value == id {
+            return (line + 1, source.line_start(line).unwrap_or(0));
+        }
+    }
+    (1, 0)
 }
 
 fn args_of(v: Option<serde_yaml::Value>) -> Vec<Value> {
