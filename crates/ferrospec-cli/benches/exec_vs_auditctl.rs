@@ -63,19 +63,22 @@ fn main() {
         time(&mut auditctl());
         time(&mut exec("json"));
     }
-    let (mut base, mut json, mut cli) = (vec![], vec![], vec![]);
+    let (mut base, mut json, mut cli, mut start) = (vec![], vec![], vec![], vec![]);
     for _ in 0..ROUNDS {
         base.push(time(&mut auditctl()));
         json.push(time(&mut exec("json")));
         cli.push(time(&mut exec("cli")));
+        start.push(time(Command::new(bin).arg("--version")));
     }
-    let (baseline, json_run, cli_run) = (median(base), median(json), median(cli));
+    let (baseline, json_run, cli_run, start_only) =
+        (median(base), median(json), median(cli), median(start));
     let ratio = |d: Duration| d.as_secs_f64() / baseline.as_secs_f64();
     let table = format!(
         "| what | median wall time | ratio to one `auditctl -l` |\n| --- | --- | --- |\n\
          | `auditctl -l` (baseline) | {:.2} ms | 1.00 |\n\
          | `ferrospec exec --reporter json` (9 controls) | {:.2} ms | {:.2} |\n\
-         | `ferrospec exec` (cli reporter) | {:.2} ms | {:.2} |\n\n\
+         | `ferrospec exec` (cli reporter) | {:.2} ms | {:.2} |\n\
+         | `ferrospec --version` (starting the process, no work) | {:.2} ms | {:.2} |\n\n\
          {ROUNDS} rounds, interleaved, after 3 warm-up rounds; every audited path present and \
          every rule loaded and persisted (the compliant case), on a {}-core machine.\n",
         baseline.as_secs_f64() * 1e3,
@@ -83,6 +86,8 @@ fn main() {
         ratio(json_run),
         cli_run.as_secs_f64() * 1e3,
         ratio(cli_run),
+        start_only.as_secs_f64() * 1e3,
+        ratio(start_only),
         std::thread::available_parallelism().map_or(0, std::num::NonZero::get),
     );
     drop(sb);
