@@ -123,3 +123,51 @@ fn every_standalone_control_file_loads() {
         );
     }
 }
+
+/// The bundled profile on the noncompliant host matches its golden reports: the CLI text as is,
+/// the JSON with times and durations redacted. `UPDATE_GOLDENFILES=1` rewrites them.
+#[test]
+fn bundled_profile_matches_its_golden_reports_on_the_noncompliant_host() {
+    let host = format!(
+        "fixture://{}",
+        repo().join("fixtures/hosts/noncompliant").display()
+    );
+    let cli = Test::new()
+        .args(&["exec", "--target", &host])
+        .status(100)
+        .run();
+    let mut json = Test::new()
+        .args(&["exec", "--target", &host])
+        .status(100)
+        .json();
+    json["statistics"]["duration"] = serde_json::json!(0.0);
+    json["version"] = serde_json::json!("VERSION");
+    for c in json["profiles"][0]["controls"]
+        .as_array_mut()
+        .expect("controls")
+    {
+        for r in c["results"].as_array_mut().expect("results") {
+            r["run_time"] = serde_json::json!(0.0);
+            r["start_time"] = serde_json::json!("2026-01-01T00:00:00+00:00");
+        }
+    }
+    let cli_text = String::from_utf8(cli.stdout)
+        .expect("utf-8")
+        .replace(&host, "fixture://noncompliant");
+    let json_text = format!("{:#}\n", json).replace(&host, "fixture://noncompliant");
+    let dir = repo().join("fixtures/reports");
+    let update = std::env::var_os("UPDATE_GOLDENFILES").is_some();
+    let mut mismatches = Vec::new();
+    for (name, got) in [
+        ("docker-host-noncompliant.txt", cli_text),
+        ("docker-host-noncompliant.json", json_text),
+    ] {
+        let path = dir.join(name);
+        if update {
+            std::fs::write(&path, &got).expect("write golden");
+        } else if std::fs::read_to_string(&path).unwrap_or_default() != got {
+            mismatches.push(format!("{} differs; got:\n{got}", path.display()));
+        }
+    }
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
