@@ -1,13 +1,13 @@
 //! Wiring: load the profiles, pick the host, execute, write every report, choose the exit code.
 
-use std::io::Write as _;
+use std::io::{IsTerminal, Write as _};
 use std::path::{Path, PathBuf};
 
 use ferrospec_core::model::Profile;
 use ferrospec_core::{ProfileFiles, load_profile};
 use ferrospec_report::{RenderOptions, render};
 use ferrospec_resources::host::{CachedHost, FixtureHost, Host, LocalHost, RootedHost};
-use ferrospec_resources::{ExecOptions, Registry, execute};
+use ferrospec_resources::{ExecOptions, Progress, Registry, execute_with_progress};
 
 use crate::config::{Config, Destination, Target};
 use crate::error::CliError;
@@ -33,7 +33,10 @@ pub(crate) fn exec(config: &Config, out: &mut dyn std::io::Write) -> Result<i32,
         waivers: config.waivers.clone(),
         today: None,
     };
-    let report = execute(&profiles, &host, &opts)?;
+    let mut line = ProgressLine::new(std::io::stderr().is_terminal());
+    let report = execute_with_progress(&profiles, &host, &opts, &mut |p| line.show(p));
+    line.clear();
+    let report = report?;
     for (format, dest) in &config.reporters {
         match dest {
             Destination::Stdout => {
@@ -132,4 +135,80 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()>
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// A progress line on standard error, shown only on a terminal and only once a run has taken
+/// longer than a second (most runs end before anything is drawn).
+struct ProgressLine {
+    enabled: bool,
+    drawn: bool,
+}
+
+impl ProgressLine {
+    fn new(enabled: bool) -> Self {
+        Self {
+            enabled,
+            drawn: false,
+        }
+    }
+
+    fn show(&mut self, p: Progress<'_>) {
+        if !self.enabled || p.elapsed < std::time::Duration::from_secs(1) {
+            return;
+        }
+        let mut err = std::io::stderr().lock();
+        let _ = write!(err, "\r\x1b[K{}", progress_text(&p));
+        let _ = err.flush();
+        self.drawn = true;
+    }
+
+    fn clear(&mut self) {
+        if self.drawn {
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "\r\x1b[K");
+            let _ = err.flush();
+            self.drawn = false;
+        }
+    }
+}
+
+/// `[3/9] docker-1.7`
+fn progress_text(p: &Progress<'_>) -> String {
+    format!("[{}/{}] {}", p.done, p.total, p.id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn progress_reads_count_and_control() {
+        let p = Progress {
+            done: 3,
+            total: 9,
+            id: "docker-1.7",
+            elapsed: std::time::Duration::from_secs(2),
+        };
+        assert_eq!(progress_text(&p), "[3/9] docker-1.7");
+    }
+
+    #[test]
+    fn progress_is_silent_off_a_terminal() {
+        let mut line = ProgressLine::new(false);
+        line.show(Progress {
+            done: 1,
+            total: 1,
+            id: "x",
+            elapsed: std::time::Duration::from_secs(5),
+        });
+        assert!(!line.drawn);
+        let mut line = ProgressLine::new(true);
+        line.show(Progress {
+            done: 1,
+            total: 1,
+            id: "x",
+            elapsed: std::time::Duration::from_millis(10),
+        });
+        assert!(!line.drawn, "short runs draw nothing");
+    }
 }

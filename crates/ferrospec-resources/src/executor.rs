@@ -98,6 +98,29 @@ pub fn execute(
     host: &dyn Host,
     opts: &ExecOptions,
 ) -> Result<RunReport, ExecError> {
+    execute_with_progress(profiles, host, opts, &mut |_| {})
+}
+
+/// Where a run is, for a progress line.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress<'a> {
+    /// Controls started so far (this one included).
+    pub done: usize,
+    /// Controls selected in all.
+    pub total: usize,
+    /// The control starting now.
+    pub id: &'a str,
+    /// Time since the run started.
+    pub elapsed: Duration,
+}
+
+/// Runs profiles against a host, telling `progress` before each control starts.
+pub fn execute_with_progress(
+    profiles: &[Profile],
+    host: &dyn Host,
+    opts: &ExecOptions,
+    progress: &mut dyn FnMut(Progress<'_>),
+) -> Result<RunReport, ExecError> {
     let started = Instant::now();
     let controls_filter = Filter::new(&opts.controls)?;
     let tags_filter = Filter::new(&opts.tags)?;
@@ -114,6 +137,12 @@ pub fn execute(
         duration: 0.0,
         version: opts.version.clone(),
     };
+    let total = profiles
+        .iter()
+        .flat_map(|p| &p.controls)
+        .filter(|c| selected(c, &controls_filter, &tags_filter))
+        .count();
+    let mut done = 0;
     for profile in profiles {
         let inputs = resolve_inputs(profile, &opts.inputs)?;
         let mut pr = profile_report(profile, &inputs);
@@ -127,6 +156,13 @@ pub fn execute(
             if !selected(control, &controls_filter, &tags_filter) {
                 continue;
             }
+            done += 1;
+            progress(Progress {
+                done,
+                total,
+                id: &control.id,
+                elapsed: started.elapsed(),
+            });
             let waiver = opts
                 .waivers
                 .iter()

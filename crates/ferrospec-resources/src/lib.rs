@@ -13,5 +13,5 @@ pub mod resource;
 #[cfg(test)]
 mod testing;
 
-pub use executor::{ExecOptions, execute};
+pub use executor::{ExecOptions, Progress, execute, execute_with_progress};
 pub use resource::Registry;
