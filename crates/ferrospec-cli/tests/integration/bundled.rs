@@ -154,7 +154,7 @@ fn bundled_profile_matches_its_golden_reports_on_the_noncompliant_host() {
     let cli_text = String::from_utf8(cli.stdout)
         .expect("utf-8")
         .replace(&host, "fixture://noncompliant");
-    let json_text = format!("{:#}\n", json).replace(&host, "fixture://noncompliant");
+    let json_text = format!("{json:#}\n").replace(&host, "fixture://noncompliant");
     let dir = repo().join("fixtures/reports");
     let update = std::env::var_os("UPDATE_GOLDENFILES").is_some();
     let mut mismatches = Vec::new();
