@@ -13,6 +13,7 @@ pub mod model;
 pub mod results;
 pub mod schema;
 pub mod source;
+pub mod time;
 pub mod value;
 pub mod waiver;
 mod yaml;

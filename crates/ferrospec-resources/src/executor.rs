@@ -485,30 +485,6 @@ fn mask_sensitive(cr: &mut ControlReport, profile: &Profile, inputs: &[(String, 
     }
 }
 
-fn now_rfc3339() -> String {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let days = i64::try_from(secs / 86_400).unwrap_or(0);
-    let rem = secs % 86_400;
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}+00:00",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
 fn base_control(control: &Control) -> ControlReport {
     ControlReport {
         remediation: control.remediation.clone(),
@@ -536,7 +512,7 @@ fn skipped_control(control: &Control, message: String, impact: Option<f64>) -> C
         code_desc: "No-op".into(),
         resource: Some("No-op".into()),
         skip_message: Some(message),
-        start_time: now_rfc3339(),
+        start_time: ferrospec_core::time::now_rfc3339(),
         ..ResultReport::default()
     });
     cr
@@ -547,7 +523,7 @@ fn error_result(code_desc: String, message: String, start: Instant) -> ResultRep
         status: Some(Status::Error),
         code_desc,
         run_time: start.elapsed().as_secs_f64(),
-        start_time: now_rfc3339(),
+        start_time: ferrospec_core::time::now_rfc3339(),
         message: Some(message),
         exception: Some(RESOURCE_FAILED.into()),
         backtrace: Some(vec![]),
@@ -669,7 +645,7 @@ fn run_checks(checks: &[Check], env: &Env, ctx: &Ctx<'_>) -> Vec<ResultReport> {
                 status: Some(Status::Skipped),
                 code_desc: interpolate_str(label, env),
                 skip_message: Some(interpolate_str(message, env)),
-                start_time: now_rfc3339(),
+                start_time: ferrospec_core::time::now_rfc3339(),
                 ..ResultReport::default()
             }),
             Check::One(group) => {
@@ -764,7 +740,7 @@ fn run_dsl_control(
                     code_desc: "No-op".into(),
                     resource: Some("No-op".into()),
                     skip_message: Some("the control defines no checks".into()),
-                    start_time: now_rfc3339(),
+                    start_time: ferrospec_core::time::now_rfc3339(),
                     ..ResultReport::default()
                 });
             }
@@ -1012,7 +988,7 @@ fn outcome_result(
         }),
         code_desc: expectation_desc(subject, t.its.as_ref(), t.negated, &out.description),
         run_time: start.elapsed().as_secs_f64(),
-        start_time: now_rfc3339(),
+        start_time: ferrospec_core::time::now_rfc3339(),
         message: (!passed).then(|| {
             if t.negated {
                 out.failure_negated.clone()
@@ -1110,7 +1086,7 @@ fn run_describe(d: &Describe, env: &Env, ctx: &Ctx<'_>) -> Vec<ResultReport> {
                         resource: Some(subject.clone()),
                         skip_message: Some(m),
                         run_time: start.elapsed().as_secs_f64(),
-                        start_time: now_rfc3339(),
+                        start_time: ferrospec_core::time::now_rfc3339(),
                         ..ResultReport::default()
                     };
                     return vec![with_resource(res, Some(r.as_ref()))];

@@ -5,7 +5,6 @@
 use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::path::Path;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use ferrospec_core::model::Profile;
 use ferrospec_core::{LoadError, LoadErrorKind, ProfileFiles, load_profile};
@@ -95,7 +94,7 @@ pub(crate) fn run(
     out: &mut dyn std::io::Write,
 ) -> Result<i32, CliError> {
     let files = ProfileFiles::from_path(path)?;
-    let report = check(&files, now_rfc3339());
+    let report = check(&files, ferrospec_core::time::now_rfc3339());
     let text = match format {
         Format::Text => render_text(&report, color),
         Format::Json => render_json(&report),
@@ -327,31 +326,6 @@ pub(crate) fn render_json(r: &CheckReport) -> String {
     format!("{doc}\n")
 }
 
-/// The current time as `YYYY-MM-DDTHH:MM:SS+00:00`, as InSpec's `Time#iso8601` in UTC.
-fn now_rfc3339() -> String {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let days = i64::try_from(secs / 86_400).unwrap_or(0);
-    let rem = secs % 86_400;
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}+00:00",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -474,7 +448,7 @@ mod tests {
 
     #[test]
     fn timestamps_look_like_inspec() {
-        let t = now_rfc3339();
+        let t = ferrospec_core::time::now_rfc3339();
         assert_eq!(t.len(), 25, "{t}");
         assert!(t.ends_with("+00:00") && t.as_bytes()[10] == b'T', "{t}");
     }
