@@ -208,3 +208,19 @@ fn a_syntax_error_anywhere_exits_1_with_one_diagnostic() {
         assert!(out.stdout.is_empty());
     }
 }
+
+#[test]
+fn anonymous_controls_count_in_the_test_summary_only() {
+    let out = Test::new()
+        .args(&[
+            "exec",
+            "fixtures/dsl/run/shapes.rb",
+            "--target",
+            &host("compliant"),
+        ])
+        .status(100)
+        .run();
+    let text = String::from_utf8_lossy(&out.stdout);
+    // 14 named controls (9 + 2 + 3); the anonymous describe's result is among the 18 passed.
+    assert!(text.ends_with("Profile Summary: 9 successful controls, 2 control failures, 3 controls skipped\nTest Summary: 18 successful, 2 failures, 3 skipped\n"), "{text}");
+}
