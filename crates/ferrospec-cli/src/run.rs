@@ -172,7 +172,7 @@ impl ProgressLine {
     }
 }
 
-/// `[3/9] docker-1.7`
+/// `[3/9] ctl-7`
 fn progress_text(p: &Progress<'_>) -> String {
     format!("[{}/{}] {}", p.done, p.total, p.id)
 }
@@ -186,10 +186,10 @@ mod tests {
         let p = Progress {
             done: 3,
             total: 9,
-            id: "docker-1.7",
+            id: "ctl-7",
             elapsed: std::time::Duration::from_secs(2),
         };
-        assert_eq!(progress_text(&p), "[3/9] docker-1.7");
+        assert_eq!(progress_text(&p), "[3/9] ctl-7");
     }
 
     #[test]
