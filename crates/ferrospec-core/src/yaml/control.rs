@@ -340,21 +340,40 @@ fn parse_inner(
     rel_path: &str,
 ) -> Result<(Option<String>, Vec<Control>), Diagnostic> {
     let text = source.text();
-    let top: serde_yaml::Value =
-        serde_yaml::from_str(text).map_err(|e| yaml_diagnostic(source, &e))?;
-    let multi = top.as_mapping().is_some_and(|m| m.contains_key("controls"));
-    let (title, specs) = if multi {
-        let m: MultiSpec = serde_yaml::from_str(text).map_err(|e| yaml_diagnostic(source, &e))?;
-        (m.title, m.controls)
-    } else if top.is_mapping() {
-        let c: ControlSpec = serde_yaml::from_str(text).map_err(|e| yaml_diagnostic(source, &e))?;
-        (None, vec![c])
+    // Fast path: a top-level `controls:` line says which form this is, so the text is parsed
+    // once. On any error the slow path below classifies the document and reports.
+    let multi_hint = text.lines().any(|l| l.starts_with("controls:"));
+    let fast = if multi_hint {
+        serde_yaml::from_str::<MultiSpec>(text)
+            .ok()
+            .map(|m| (true, m.title, m.controls))
     } else {
-        return Err(Diagnostic::new(
-            source,
-            Span::empty(0),
-            "expected a control (a mapping with `id`) or `controls:` with a list of controls",
-        ));
+        serde_yaml::from_str::<ControlSpec>(text)
+            .ok()
+            .map(|c| (false, None, vec![c]))
+    };
+    let (multi, title, specs) = match fast {
+        Some(parsed) => parsed,
+        None => {
+            let top: serde_yaml::Value =
+                serde_yaml::from_str(text).map_err(|e| yaml_diagnostic(source, &e))?;
+            let multi = top.as_mapping().is_some_and(|m| m.contains_key("controls"));
+            if multi {
+                let m: MultiSpec =
+                    serde_yaml::from_str(text).map_err(|e| yaml_diagnostic(source, &e))?;
+                (true, m.title, m.controls)
+            } else if top.is_mapping() {
+                let c: ControlSpec =
+                    serde_yaml::from_str(text).map_err(|e| yaml_diagnostic(source, &e))?;
+                (false, None, vec![c])
+            } else {
+                return Err(Diagnostic::new(
+                    source,
+                    Span::empty(0),
+                    "expected a control (a mapping with `id`) or `controls:` with a list of controls",
+                ));
+            }
+        }
     };
     let mut controls = Vec::new();
     let mut search_from = 0;
