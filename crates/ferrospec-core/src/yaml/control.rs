@@ -352,27 +352,26 @@ fn parse_inner(
             .ok()
             .map(|c| (false, None, vec![c]))
     };
-    let (multi, title, specs) = match fast {
-        Some(parsed) => parsed,
-        None => {
-            let top: serde_yaml::Value =
+    let (multi, title, specs) = if let Some(parsed) = fast {
+        parsed
+    } else {
+        let top: serde_yaml::Value =
+            serde_yaml::from_str(text).map_err(|e| yaml_diagnostic(source, &e))?;
+        let multi = top.as_mapping().is_some_and(|m| m.contains_key("controls"));
+        if multi {
+            let m: MultiSpec =
                 serde_yaml::from_str(text).map_err(|e| yaml_diagnostic(source, &e))?;
-            let multi = top.as_mapping().is_some_and(|m| m.contains_key("controls"));
-            if multi {
-                let m: MultiSpec =
-                    serde_yaml::from_str(text).map_err(|e| yaml_diagnostic(source, &e))?;
-                (true, m.title, m.controls)
-            } else if top.is_mapping() {
-                let c: ControlSpec =
-                    serde_yaml::from_str(text).map_err(|e| yaml_diagnostic(source, &e))?;
-                (false, None, vec![c])
-            } else {
-                return Err(Diagnostic::new(
-                    source,
-                    Span::empty(0),
-                    "expected a control (a mapping with `id`) or `controls:` with a list of controls",
-                ));
-            }
+            (true, m.title, m.controls)
+        } else if top.is_mapping() {
+            let c: ControlSpec =
+                serde_yaml::from_str(text).map_err(|e| yaml_diagnostic(source, &e))?;
+            (false, None, vec![c])
+        } else {
+            return Err(Diagnostic::new(
+                source,
+                Span::empty(0),
+                "expected a control (a mapping with `id`) or `controls:` with a list of controls",
+            ));
         }
     };
     let mut controls = Vec::new();
