@@ -9,6 +9,7 @@ pub(crate) mod auditd;
 mod command;
 mod directory;
 mod file;
+mod json;
 mod os;
 mod service;
 mod systemd_unit;
@@ -118,6 +119,7 @@ pub static RESOURCES: &[&dyn ResourceType] = &[
     &command::CommandType,
     &directory::DirectoryType,
     &file::FileType,
+    &json::JsonType,
     &os::OsType,
     &service::ServiceType,
     &service::SystemdServiceType,
