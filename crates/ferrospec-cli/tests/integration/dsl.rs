@@ -104,6 +104,8 @@ fn dsl_shapes_give_inspec_verdicts() {
         ("shape-ternary", "passed", 0.5, 2),
         // `case` is outside the subset: only this control is an error.
         ("shape-unsupported", "error", 0.5, 1),
+        // A missing JSON file skips its checks, as InSpec's resource skip does.
+        ("shape-json", "skipped", 0.5, 2),
     ];
     let mut problems = Vec::new();
     for (i, (id, status, impact, results)) in expected.iter().enumerate() {
@@ -167,7 +169,7 @@ fn a_file_level_only_if_skips_every_control_of_the_file() {
         .status(101)
         .json();
     let v = crate::test::verdicts(&report);
-    assert_eq!(v.len(), 15);
+    assert_eq!(v.len(), 16);
     for (id, v) in v {
         assert_eq!(v.status, "skipped", "{id}");
         assert!(
@@ -221,6 +223,6 @@ fn anonymous_controls_count_in_the_test_summary_only() {
         .status(100)
         .run();
     let text = String::from_utf8_lossy(&out.stdout);
-    // 14 named controls (9 + 2 + 3); the anonymous describe's result is among the 18 passed.
-    assert!(text.ends_with("Profile Summary: 9 successful controls, 2 control failures, 3 controls skipped\nTest Summary: 18 successful, 2 failures, 3 skipped\n"), "{text}");
+    // 15 named controls (9 + 2 + 4); the anonymous describe's result is among the 19 passed.
+    assert!(text.ends_with("Profile Summary: 9 successful controls, 2 control failures, 4 controls skipped\nTest Summary: 19 successful, 2 failures, 4 skipped\n"), "{text}");
 }
