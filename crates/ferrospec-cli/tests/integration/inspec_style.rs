@@ -188,3 +188,40 @@ fn no_distinct_exit_maps_failures_to_1_and_skips_to_0() {
         .status(0)
         .run();
 }
+
+#[test]
+fn an_unsupported_platform_skips_the_profile() {
+    let dir = std::env::temp_dir().join(format!("ferrospec-supports-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("controls")).expect("temp profile");
+    std::fs::write(
+        dir.join("inspec.yml"),
+        "name: windows-only\nversion: 0.1.0\nsupports:\n  - platform-family: windows\n",
+    )
+    .expect("inspec.yml");
+    std::fs::write(
+        dir.join("controls/a.yml"),
+        "id: a-1\ndescribe:\n  - resource: file\n    args: /etc\n    should: exist\n",
+    )
+    .expect("control");
+    let report = Test::new()
+        .args(&["exec", dir.to_str().expect("utf-8"), "--target", &host()])
+        .status(101)
+        .json();
+    let p = &report["profiles"][0];
+    assert_eq!(p["status"], "skipped");
+    assert_eq!(
+        p["status_message"],
+        "Skipping profile: 'windows-only' on unsupported platform: 'debian/12'."
+    );
+    assert_eq!(p["controls"][0]["results"][0]["status"], "skipped");
+    // The same profile on a supported family runs.
+    std::fs::write(dir.join("inspec.yml"), "name: linux-only\nversion: 0.1.0\nsupports:\n  - platform-family: linux\n  - platform-name: windows\n").expect("inspec.yml");
+    let report = Test::new()
+        .args(&["exec", dir.to_str().expect("utf-8"), "--target", &host()])
+        .json();
+    assert_eq!(
+        report["profiles"][0]["controls"][0]["results"][0]["status"],
+        "passed"
+    );
+    std::fs::remove_dir_all(dir).expect("clean up");
+}
