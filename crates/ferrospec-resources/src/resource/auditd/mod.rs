@@ -62,10 +62,9 @@ pub(crate) mod persisted;
 pub(crate) mod rule;
 mod table;
 
-use std::sync::{LazyLock, OnceLock};
+use std::sync::OnceLock;
 
 use ferrospec_core::Value;
-use regex::Regex;
 
 use crate::host::{CommandError, Host, command_line};
 use crate::matcher::MatchOutcome;
@@ -211,12 +210,12 @@ pub(crate) struct AuditdResource {
     state: ResourceState,
     loaded: Option<LoadedRules>,
     persisted: Option<PersistedRules>,
-    table: RuleTable,
+    /// InSpec's `FilterTable` rows, built the first time a query needs them (`have_watch` does
+    /// not).
+    table: OnceLock<RuleTable>,
     /// `auditctl -s`, read the first time `status` is asked for (as InSpec does).
     status: Option<LazyStatus>,
 }
-
-static LIST_RULES: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"(?m)^LIST_RULES:").ok());
 
 /// Runs `auditctl -l`; returns the program that ran and the rules. `Err` is the failure
 /// message.
@@ -244,10 +243,7 @@ pub(crate) fn read_loaded(ctx: &Ctx<'_>) -> Result<(String, LoadedRules), String
             output.stderr
         ));
     }
-    if LIST_RULES
-        .as_ref()
-        .is_some_and(|re| re.is_match(&output.stdout))
-    {
+    if output.stdout.lines().any(|l| l.starts_with("LIST_RULES:")) {
         return Err(
             "The version of audit is outdated.The `auditd` resource supports versions of audit >= 2.3."
                 .into(),
@@ -291,25 +287,33 @@ impl AuditdResource {
         } else {
             ResourceState::Failed(errors.join("; "))
         };
-        let rows = match (&loaded, &persisted) {
-            (Some(l), _) => rows_from_lines(&l.lines),
-            (None, Some(p)) => {
-                let listed: Vec<String> = p
-                    .rules
-                    .iter()
-                    .filter_map(|r| r.rule.as_ref().ok().map(AuditRule::listing))
-                    .collect();
-                rows_from_lines(&listed)
-            }
-            (None, None) => Vec::new(),
-        };
         Ok(AuditdResource {
             source,
             state,
             loaded,
             persisted,
-            table: RuleTable::new(rows),
+            table: OnceLock::new(),
             status,
+        })
+    }
+
+    /// The `FilterTable`: the loaded rules as `auditctl -l` lists them, else the persisted ones
+    /// rewritten that way.
+    fn table(&self) -> &RuleTable {
+        self.table.get_or_init(|| {
+            let rows = match (&self.loaded, &self.persisted) {
+                (Some(l), _) => rows_from_lines(&l.lines),
+                (None, Some(p)) => {
+                    let listed: Vec<String> = p
+                        .rules
+                        .iter()
+                        .filter_map(|r| r.rule.as_ref().ok().map(AuditRule::listing))
+                        .collect();
+                    rows_from_lines(&listed)
+                }
+                (None, None) => Vec::new(),
+            };
+            RuleTable::new(rows)
         })
     }
 
@@ -511,7 +515,7 @@ impl Resource for AuditdResource {
                         .map_or(Value::Null, |(_, v)| Value::String(v)),
                 ))
             }
-            _ => self.table.call_table(method, args).unwrap_or_else(|| {
+            _ => self.table().call_table(method, args).unwrap_or_else(|| {
                 Err(ResourceError::NoMethod {
                     method: method.to_owned(),
                     resource: self.to_s(),
