@@ -14,7 +14,7 @@ use crate::matcher::MatchOutcome;
 use crate::resource::ResourceError;
 use crate::resource::auditd::Source;
 use crate::resource::auditd::persisted::{AUDIT_RULES, PersistedLayout, PersistedRules, RULES_DIR};
-use crate::resource::auditd::rule::{AuditRule, Perms, normalize_path, watch_rule_line};
+use crate::resource::auditd::rule::{Action, AuditRule, Perms, normalize_path, watch_rule_line};
 
 /// What is asked: `have_watch(path, permissions: "wa", key: "docker")`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -224,6 +224,28 @@ pub(crate) fn covers(spec: &WatchSpec, rules: &[Located<'_>]) -> bool {
 }
 
 fn find<'a>(spec: &WatchSpec, rules: &[Located<'a>]) -> Finding<'a> {
+    // The exit list is first-match: a `never` rule for the path listed before a watch keeps the
+    // watch from ever recording, so only the rules before it count.
+    let never = rules.iter().position(|r| {
+        r.rule.action == Some(Action::Never)
+            && r.rule.list.as_deref() == Some("exit")
+            && r.rule.path.as_deref() == Some(spec.path.as_str())
+    });
+    let (rules, suppressor) = match never {
+        Some(at) => (&rules[..at], Some(rules[at])),
+        None => (rules, None),
+    };
+    let finding = find_in(spec, rules);
+    match (suppressor, &finding) {
+        (Some(n), Finding::Absent { .. }) => Finding::NotWatch(vec![(
+            n,
+            "it is a `never` rule listed before any rule that watches the path, so events on the path are never recorded".to_owned(),
+        )]),
+        _ => finding,
+    }
+}
+
+fn find_in<'a>(spec: &WatchSpec, rules: &[Located<'a>]) -> Finding<'a> {
     let exact: Vec<Located<'a>> = rules
         .iter()
         .filter(|r| r.rule.path.as_deref() == Some(spec.path.as_str()))

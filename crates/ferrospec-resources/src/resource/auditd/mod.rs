@@ -1145,6 +1145,27 @@ mod tests {
     }
 
     #[test]
+    fn a_never_rule_listed_first_suppresses_the_watch() {
+        // The exit list is first-match: the kernel never records events on the path.
+        let out = watch(
+            "-a never,exit -S all -F path=/usr/bin/docker -F perm=wa\n-w /usr/bin/docker -p wa -k docker\n",
+            &[s("/usr/bin/docker")],
+        );
+        assert!(!out.matched, "{}", out.failure);
+        assert!(
+            out.failure.contains("`never` rule listed before"),
+            "{}",
+            out.failure
+        );
+        // After the watch, a `never` rule changes nothing for it.
+        let out = watch(
+            "-w /usr/bin/docker -p wa -k docker\n-a never,exit -S all -F path=/usr/bin/docker -F perm=wa\n",
+            &[s("/usr/bin/docker")],
+        );
+        assert!(out.matched, "{}", out.failure);
+    }
+
+    #[test]
     fn have_watch_description_reads_well() {
         let out = watch(
             "-w /usr/bin/docker -p wa -k docker\n",
