@@ -11,6 +11,7 @@ mod directory;
 mod file;
 mod json;
 mod os;
+mod package;
 mod service;
 mod systemd_unit;
 
@@ -121,6 +122,7 @@ pub static RESOURCES: &[&dyn ResourceType] = &[
     &file::FileType,
     &json::JsonType,
     &os::OsType,
+    &package::PackageType,
     &service::ServiceType,
     &service::SystemdServiceType,
     &systemd_unit::SystemdUnitType,
