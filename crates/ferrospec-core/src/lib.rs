@@ -16,7 +16,7 @@ pub mod source;
 pub mod time;
 pub mod value;
 pub mod waiver;
-mod yaml;
+pub mod yaml;
 
 pub use diagnostic::Diagnostic;
 pub use error::{LoadError, LoadErrorKind, LoadErrors};

@@ -17,7 +17,7 @@ use crate::ReportError;
 
 /// Writes the `yaml` report.
 pub(crate) fn render(report: &RunReport, out: &mut dyn io::Write) -> Result<(), ReportError> {
-    let text = serde_yaml::to_string(&crate::json::exec_json(report)).map_err(|err| {
+    let text = ferrospec_core::yaml::to_string(&crate::json::exec_json(report)).map_err(|err| {
         ReportError::Internal {
             message: format!("cannot serialize the yaml report: {err}"),
         }

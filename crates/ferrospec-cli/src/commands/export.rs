@@ -50,7 +50,7 @@ pub(crate) fn render(doc: &Json, format: Format) -> Result<String, CliError> {
     match format {
         Format::Json => Ok(format!("{doc}\n")),
         // Ruby's `to_yaml` starts the document with `---`; serde_yaml does not.
-        Format::Yaml => serde_yaml::to_string(doc)
+        Format::Yaml => ferrospec_core::yaml::to_string(doc)
             .map(|y| format!("---\n{y}"))
             .map_err(|e| CliError::Internal {
                 message: format!("cannot write the export as YAML: {e}"),

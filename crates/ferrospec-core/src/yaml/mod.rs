@@ -1,4 +1,5 @@
-//! Everything that touches `serde_yaml`: `inspec.yml` metadata and YAML control files.
+//! Everything that touches `serde_yaml`: `inspec.yml` metadata, YAML control files, waiver and
+//! input files, and — through [`to_string`] and [`from_str`] — every other crate's YAML.
 //! `serde_yaml` is deprecated upstream; keeping it in this module makes a swap a local change.
 
 mod control;
@@ -116,4 +117,22 @@ pub(crate) fn parse_input_file(text: &str) -> Result<Vec<(String, Value)>, Strin
     Ok(m.iter()
         .map(|(k, v)| (scalar_text(k), to_value(v)))
         .collect())
+}
+
+/// A YAML document that could not be written or read, as text (the `serde_yaml` error's
+/// message, which carries the line and column when it has them).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct YamlError(pub String);
+
+/// Serializes a value as a YAML document: the one way the other crates write YAML, so that
+/// replacing `serde_yaml` stays a change to this module alone.
+pub fn to_string<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, YamlError> {
+    serde_yaml::to_string(value).map_err(|e| YamlError(e.to_string()))
+}
+
+/// Deserializes a YAML document: the one way the other crates read YAML that is not a control
+/// file or `inspec.yml` (test-host descriptions).
+pub fn from_str<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, YamlError> {
+    serde_yaml::from_str(text).map_err(|e| YamlError(e.to_string()))
 }

@@ -75,7 +75,7 @@ impl FixtureHost {
     /// Loads `<dir>/host.yml` (optional) and uses `<dir>/root` as the filesystem.
     pub fn load(dir: &Path) -> io::Result<Self> {
         let spec = match std::fs::read_to_string(dir.join("host.yml")) {
-            Ok(text) => serde_yaml::from_str(&text).map_err(|e| {
+            Ok(text) => ferrospec_core::yaml::from_str(&text).map_err(|e| {
                 io::Error::new(
                     io::ErrorKind::InvalidData,
                     format!("{}: {e}", dir.join("host.yml").display()),
