@@ -159,7 +159,8 @@ impl ProfileFiles {
 }
 
 /// Orders names with their digit runs compared as numbers, so `docker-1.5.yml` comes before
-/// `docker-1.10.yml`.
+/// `docker-1.10.yml`, as GNU `ls -v` does (augenrules' order of rules files); names equal but
+/// for leading zeros fall back to byte order.
 pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     fn chunks(s: &str) -> Vec<(bool, &str)> {
         let mut out = Vec::new();
@@ -178,10 +179,7 @@ pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
         let ord = match (x, y) {
             ((true, x), (true, y)) => {
                 let (tx, ty) = (x.trim_start_matches('0'), y.trim_start_matches('0'));
-                tx.len()
-                    .cmp(&ty.len())
-                    .then_with(|| tx.cmp(ty))
-                    .then_with(|| x.len().cmp(&y.len()))
+                tx.len().cmp(&ty.len()).then_with(|| tx.cmp(ty))
             }
             ((_, x), (_, y)) => x.cmp(y),
         };
@@ -189,7 +187,7 @@ pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
             return ord;
         }
     }
-    ca.len().cmp(&cb.len())
+    ca.len().cmp(&cb.len()).then_with(|| a.cmp(b))
 }
 
 fn source_of(f: &ProfileFile) -> Result<SourceFile, LoadError> {

@@ -6,7 +6,6 @@
 //! directory or file means nothing is persisted — a definite answer; a file that exists but
 //! cannot be read is an error, never "no rules".
 
-use std::cmp::Ordering;
 use std::io;
 
 use crate::host::{FileKind, Host};
@@ -75,35 +74,6 @@ pub(crate) struct PersistedRules {
     pub(crate) immutable: bool,
 }
 
-/// Compares names like GNU `ls -v`: runs of digits compare as numbers.
-pub(crate) fn version_cmp(a: &str, b: &str) -> Ordering {
-    fn chunks(s: &str) -> Vec<(bool, &str)> {
-        let mut out = Vec::new();
-        let mut start = 0;
-        let bytes = s.as_bytes();
-        for i in 1..=bytes.len() {
-            if i == bytes.len() || bytes[i].is_ascii_digit() != bytes[start].is_ascii_digit() {
-                out.push((bytes[start].is_ascii_digit(), &s[start..i]));
-                start = i;
-            }
-        }
-        out
-    }
-    let (ca, cb) = (chunks(a), chunks(b));
-    for ((da, xa), (db, xb)) in ca.iter().zip(cb.iter()) {
-        let ord = if *da && *db {
-            let (ta, tb) = (xa.trim_start_matches('0'), xb.trim_start_matches('0'));
-            ta.len().cmp(&tb.len()).then_with(|| ta.cmp(tb))
-        } else {
-            xa.cmp(xb)
-        };
-        if ord != Ordering::Equal {
-            return ord;
-        }
-    }
-    ca.len().cmp(&cb.len()).then_with(|| a.cmp(b))
-}
-
 fn read_text(host: &dyn Host, path: &str) -> Result<Option<String>, String> {
     match host.read_file(path) {
         Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
@@ -129,7 +99,7 @@ pub(crate) fn read_persisted(host: &dyn Host) -> Result<PersistedRules, String> 
                 .map(|n| format!("{RULES_DIR}/{n}"))
                 .filter(|p| host.stat(p).map_or(true, |s| s.kind != FileKind::Directory))
                 .collect();
-            names.sort_by(|a, b| version_cmp(a, b));
+            names.sort_by(|a, b| ferrospec_core::natural_cmp(a, b));
             names
         }
         Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
@@ -211,7 +181,7 @@ mod tests {
             "30-docker.rules",
             "a.rules",
         ];
-        names.sort_by(|a, b| version_cmp(a, b));
+        names.sort_by(|a, b| ferrospec_core::natural_cmp(a, b));
         assert_eq!(
             names,
             vec![
