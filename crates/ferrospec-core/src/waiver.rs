@@ -157,7 +157,7 @@ pub fn read_waiver_file(path: &Path) -> Result<Vec<Waiver>, WaiverError> {
                 };
                 entries.push((
                     id,
-                    f.into_iter().map(|(k, v)| (k, json_value(&v))).collect(),
+                    f.into_iter().map(|(k, v)| (k, Value::from(&v))).collect(),
                 ));
             }
             entries
@@ -187,21 +187,6 @@ pub fn read_waiver_file(path: &Path) -> Result<Vec<Waiver>, WaiverError> {
         _ => return Err(WaiverError::Extension(shown)),
     };
     from_entries(entries)
-}
-
-fn json_value(v: &serde_json::Value) -> Value {
-    match v {
-        serde_json::Value::Null => Value::Null,
-        serde_json::Value::Bool(b) => Value::Bool(*b),
-        serde_json::Value::Number(n) => n
-            .as_i64()
-            .map_or_else(|| Value::Float(n.as_f64().unwrap_or(f64::NAN)), Value::Int),
-        serde_json::Value::String(s) => Value::String(s.clone()),
-        serde_json::Value::Array(a) => Value::Array(a.iter().map(json_value).collect()),
-        serde_json::Value::Object(m) => {
-            Value::Map(m.iter().map(|(k, v)| (k.clone(), json_value(v))).collect())
-        }
-    }
 }
 
 #[cfg(test)]

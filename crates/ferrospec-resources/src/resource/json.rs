@@ -81,7 +81,7 @@ impl ResourceType for JsonType {
         let (state, doc) = match text {
             Err(e) => (ResourceState::Failed(e), Value::Null),
             Ok(text) => match serde_json::from_str::<serde_json::Value>(&text) {
-                Ok(v) => (ResourceState::Ok, from_json(&v)),
+                Ok(v) => (ResourceState::Ok, Value::from(&v)),
                 Err(e) => (
                     ResourceState::Failed(format!("Unable to parse the given JSON file: {e}")),
                     Value::Null,
@@ -89,21 +89,6 @@ impl ResourceType for JsonType {
             },
         };
         Ok(Box::new(JsonResource { label, state, doc }))
-    }
-}
-
-fn from_json(v: &serde_json::Value) -> Value {
-    match v {
-        serde_json::Value::Null => Value::Null,
-        serde_json::Value::Bool(b) => Value::Bool(*b),
-        serde_json::Value::Number(n) => n
-            .as_i64()
-            .map_or_else(|| Value::Float(n.as_f64().unwrap_or(f64::NAN)), Value::Int),
-        serde_json::Value::String(s) => Value::String(s.clone()),
-        serde_json::Value::Array(a) => Value::Array(a.iter().map(from_json).collect()),
-        serde_json::Value::Object(m) => {
-            Value::Map(m.iter().map(|(k, v)| (k.clone(), from_json(v))).collect())
-        }
     }
 }
 
