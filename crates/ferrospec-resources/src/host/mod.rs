@@ -263,3 +263,23 @@ pub fn command_line(program: &str, args: &[&str]) -> String {
         .collect::<Vec<_>>()
         .join(" ")
 }
+
+/// What a lookup found: `Ok(None)` when the path does not exist, `Err(reason)` when the host
+/// could not tell (permission denied, I/O error): never "absent" for what could not be read.
+pub(crate) type Lookup<T> = Result<Option<T>, String>;
+
+/// Sorts a host read into found, absent, or unknown.
+pub(crate) fn lookup<T>(r: io::Result<T>) -> Lookup<T> {
+    match r {
+        Ok(v) => Ok(Some(v)),
+        Err(e)
+            if matches!(
+                e.kind(),
+                io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
+            ) =>
+        {
+            Ok(None)
+        }
+        Err(e) => Err(e.to_string()),
+    }
+}

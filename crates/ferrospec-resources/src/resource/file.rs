@@ -59,13 +59,12 @@
 #![allow(clippy::doc_markdown)]
 
 use std::fmt::Write as _;
-use std::io;
 
 use ferrospec_core::Value;
 use regex::Regex;
 use sha2::{Digest, Sha256};
 
-use crate::host::{FileKind, FileStat, Host};
+use crate::host::{FileKind, FileStat, Host, Lookup, lookup};
 use crate::resource::{Ctx, Prop, Resource, ResourceError, ResourceType};
 
 /// `file`.
@@ -107,25 +106,6 @@ impl ResourceType for FileType {
                 given.join(", ")
             )))
         }
-    }
-}
-
-/// What a lookup found: `Ok(None)` when the path does not exist, `Err(reason)` when the host
-/// could not tell.
-type Lookup<T> = Result<Option<T>, String>;
-
-fn lookup<T>(r: io::Result<T>) -> Lookup<T> {
-    match r {
-        Ok(v) => Ok(Some(v)),
-        Err(e)
-            if matches!(
-                e.kind(),
-                io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
-            ) =>
-        {
-            Ok(None)
-        }
-        Err(e) => Err(e.to_string()),
     }
 }
 
@@ -522,6 +502,8 @@ fn basename(path: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::io;
+
     use std::os::unix::fs::{PermissionsExt, symlink};
     use std::path::{Path, PathBuf};
     use std::sync::atomic::{AtomicUsize, Ordering};

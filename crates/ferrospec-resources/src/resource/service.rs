@@ -65,21 +65,11 @@
 // The docs name InSpec and systemd behaviour; those names are prose, not code.
 #![allow(clippy::doc_markdown)]
 
-use std::io;
-
 use ferrospec_core::Value;
 
-use crate::host::{CommandError, FileKind, Host};
+use crate::host::{CommandError, FileKind, Host, lookup};
+use crate::resource::systemd_unit::UNIT_DIRS;
 use crate::resource::{Ctx, Prop, Resource, ResourceError, ResourceType};
-
-/// Where systemd looks for unit files, highest priority first.
-const UNIT_DIRS: &[&str] = &[
-    "/etc/systemd/system",
-    "/run/systemd/system",
-    "/usr/local/lib/systemd/system",
-    "/usr/lib/systemd/system",
-    "/lib/systemd/system",
-];
 
 /// Where `systemctl enable` puts its links (persistent, then runtime).
 const ENABLE_DIRS: &[&str] = &["/etc/systemd/system", "/run/systemd/system"];
@@ -279,22 +269,6 @@ fn from_systemd(
                 .map(|(k, v)| (k.clone(), Value::from(v.as_str())))
                 .collect(),
         )),
-    }
-}
-
-/// `Ok(None)` when the path does not exist; `Err` when the host could not tell.
-fn lookup<T>(r: io::Result<T>) -> Result<Option<T>, String> {
-    match r {
-        Ok(v) => Ok(Some(v)),
-        Err(e)
-            if matches!(
-                e.kind(),
-                io::ErrorKind::NotFound | io::ErrorKind::NotADirectory
-            ) =>
-        {
-            Ok(None)
-        }
-        Err(e) => Err(e.to_string()),
     }
 }
 

@@ -36,7 +36,7 @@ use crate::resource::{Ctx, Prop, Resource, ResourceError, ResourceType};
 pub(crate) struct SystemdUnitType;
 
 /// Where systemd looks for unit files, highest priority first.
-const UNIT_DIRS: &[&str] = &[
+pub(crate) const UNIT_DIRS: &[&str] = &[
     "/etc/systemd/system",
     "/run/systemd/system",
     "/usr/local/lib/systemd/system",
